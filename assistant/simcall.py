@@ -1,0 +1,203 @@
+"""A simulated caller: places a real SIP call through Asterisk, speaks, presses keys, and listens.
+
+The call leaves Asterisk over SIP on loopback and comes back in on the trunk, so the service
+answers it exactly as it would a call from the public network (G.711, 8 kHz). The caller's own
+channel sits in a private Stasis application of this process. Its speech is synthesized by
+Piper; what it hears is recorded and transcribed afterwards by the project's dictation ASR.
+Used by `assistant call`, by the tests and by the benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.pbx import lab
+from assistant.speech.audio import load_16k, utterances
+from assistant.speech.asr.whisper import WhisperDictation
+from assistant.speech.tts import PromptCache, VoiceSettings, build_prompt_cache, split_sentences
+from assistant.telephony.ari import AriClient
+from assistant.telephony.channel import CallerHungUp, Channel
+from assistant.telephony.stasis import IncomingCall, StasisApp
+
+log = logging.getLogger(__name__)
+
+ANSWER_TIMEOUT_S = 30.0
+RECORDING_SETTLE_TIMEOUT_S = 5.0
+CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.5)
+TALK_PAUSE_MS = 900  # the assistant is taken to have finished a turn after this much silence
+
+
+@dataclass
+class Step:
+    """One thing the caller does: wait for the assistant to finish speaking, then say and/or press."""
+
+    say: str | None = None
+    dtmf: str | None = None
+    wait_for_turn: bool = True
+
+
+@dataclass
+class Heard:
+    at_s: float
+    text: str
+
+
+@dataclass
+class CallResult:
+    channel_id: str
+    caller_number: str
+    answered: bool
+    ended_by: str  # "assistant", "caller" or "unanswered"
+    duration_s: float
+    heard: list[Heard] = field(default_factory=list)
+    recording: Path | None = None
+
+
+class SimulatedCaller:
+    """Places calls into the service through Asterisk.
+
+    Args:
+        settings: service settings (which Asterisk, which numbers).
+        voice: prompt cache used to synthesize what the caller says.
+        transcribe: callable turning 16 kHz float32 audio into text (the dictation engine).
+    """
+
+    def __init__(self, settings: Settings, voice: PromptCache, transcribe) -> None:
+        self.settings = settings
+        self.voice = voice
+        self.transcribe = transcribe
+        creds = lab.ari_credentials(settings)
+        self.client = AriClient(creds.url, creds.user, creds.password)
+        self.stasis = StasisApp(self.client, [f"simcaller-{uuid.uuid4().hex[:8]}"], _not_expected)
+        self._events_task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> SimulatedCaller:
+        await self.client.check()
+        self._events_task = asyncio.create_task(self.stasis.run())
+        await asyncio.wait_for(self.stasis.connected.wait(), timeout=10)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._events_task:
+            self._events_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._events_task
+        await self.client.close()
+
+    async def call(self, number: str, steps: list[Step], *, caller_number: str = "+12025550123",
+                   caller_name: str = "", hangup_after_s: float | None = None,
+                   max_call_s: float = 60.0) -> CallResult:
+        """Call `number`, run `steps`, and return what was heard and how the call ended."""
+        channel_id = f"sim-{uuid.uuid4().hex[:12]}"
+        channel = self.stasis.adopt(channel_id)
+        started = time.monotonic()
+        caller_id = f'"{caller_name}" <{caller_number}>' if caller_name else f"<{caller_number}>"
+        await self.client.post(
+            f"/channels/{channel_id}", endpoint=f"PJSIP/{number}@pstn", app=self.stasis.apps[0],
+            callerId=caller_id, timeout=int(ANSWER_TIMEOUT_S),
+        )
+        answered = await _first(channel.answered.wait(), channel.gone.wait(), timeout=ANSWER_TIMEOUT_S)
+        if not answered or channel.gone.is_set():
+            return CallResult(channel_id, caller_number, False, "unanswered", time.monotonic() - started)
+        recording_name = f"sim/{channel_id}"
+        ended_by = "caller"
+        recording = None
+        try:
+            await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
+            recording = await channel.record(recording_name, fmt="wav")
+            script = self._run_steps(channel, steps)
+            if hangup_after_s is not None:
+                script = asyncio.sleep(hangup_after_s)
+            try:
+                await asyncio.wait_for(script, timeout=max_call_s)
+                if hangup_after_s is None:
+                    await asyncio.wait_for(channel.gone.wait(), timeout=max(1.0, max_call_s - (time.monotonic() - started)))
+            except TimeoutError:
+                pass
+            if channel.gone.is_set():
+                ended_by = "assistant"
+        except CallerHungUp:
+            ended_by = "assistant"
+        finally:
+            if not channel.gone.is_set():
+                await channel.hangup()
+        duration = time.monotonic() - started
+        path = await self._finished_recording(recording, recording_name)
+        heard = await asyncio.to_thread(self._transcribe_file, path) if path else []
+        return CallResult(channel_id, caller_number, True, ended_by, duration, heard, path)
+
+    async def _run_steps(self, channel: Channel, steps: list[Step]) -> None:
+        for step in steps:
+            if step.wait_for_turn:
+                await _wait_for_turn(channel)
+            for sentence in split_sentences(step.say or ""):
+                await channel.play(self.voice.media_uri(await self.voice.ensure_async(sentence)))
+            if step.dtmf:
+                await channel.send_dtmf(step.dtmf)
+
+    async def _finished_recording(self, recording: asyncio.Future | None, name: str) -> Path | None:
+        if recording is None:
+            return None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(recording, timeout=RECORDING_SETTLE_TIMEOUT_S)
+        path = self.settings.effective_recordings_dir / f"{name}.wav"
+        return path if path.exists() else None
+
+    def _transcribe_file(self, path: Path) -> list[Heard]:
+        audio = load_16k(path)
+        heard = []
+        for start, end in utterances(audio):
+            text = self.transcribe(audio[int(start * 16000): int(end * 16000)])
+            if text:
+                heard.append(Heard(round(start, 2), text))
+        return heard
+
+
+async def _wait_for_turn(channel: Channel) -> None:
+    """Wait until the far end has talked and then paused (Asterisk's talk detection on our channel)."""
+    talked = False
+    while True:
+        get = asyncio.ensure_future(channel.talking.get())
+        gone = asyncio.ensure_future(channel.gone.wait())
+        done, _ = await asyncio.wait({get, gone}, return_when=asyncio.FIRST_COMPLETED)
+        for pending in (get, gone):
+            if pending not in done:
+                pending.cancel()
+        if gone in done:
+            raise CallerHungUp(channel.id)
+        kind = get.result()
+        if kind == "ChannelTalkingStarted":
+            talked = True
+        elif talked:
+            return
+
+
+async def _first(*aws, timeout: float) -> bool:
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    done, pending = await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return bool(done)
+
+
+async def _not_expected(call: IncomingCall) -> None:
+    log.warning("simulated caller got an unexpected channel %s; hanging up", call.info.id)
+    await call.channel.hangup()
+
+
+@asynccontextmanager
+async def simulated_caller(settings: Settings) -> AsyncIterator[SimulatedCaller]:
+    """A ready simulated caller: its voice (Piper, a little slower than the assistant) and its ears (ASR)."""
+    voice = await asyncio.to_thread(build_prompt_cache, settings, CALLER_VOICE)
+    asr = await asyncio.to_thread(WhisperDictation, None, settings.asr_threads)
+    async with SimulatedCaller(settings, voice, asr.transcribe) as caller:
+        yield caller

@@ -1,0 +1,260 @@
+"""The call log: one row per call leg, written by the Stasis app and read by the API.
+
+Methods are synchronous and short; async code should run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assistant.errors import AssistantError
+from assistant.store.db import Store
+from assistant.store.models import DIRECTIONS, OUTCOMES, Call
+
+logger = logging.getLogger(__name__)
+
+_MAX_ID = 2**63 - 1
+_MAX_CURSOR_LEN = 256
+START_MISSING_EVENT = "start-missing"
+
+
+class CallLog:
+    """Repository for the ``calls`` table.
+
+    Args:
+        store: The open database.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def record_start(
+        self,
+        channel_id: str,
+        direction: str,
+        caller_number: str,
+        caller_name: str | None,
+        called_line: str,
+        started_at: datetime,
+    ) -> int:
+        """Record that a call leg started; idempotent on ``channel_id``.
+
+        Args:
+            channel_id: The Asterisk channel id.
+            direction: ``inbound`` or ``outbound``.
+            caller_number: The calling number as presented.
+            caller_name: The caller id name, if any.
+            called_line: The number that was dialled.
+            started_at: When the leg appeared (timezone-aware).
+
+        Returns:
+            The call's id; for a channel already recorded, the existing id.
+        """
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+        _require_aware(started_at)
+        try:
+            with self._store.write() as session:
+                existing = session.scalar(select(Call.id).where(Call.channel_id == channel_id))
+                if existing is not None:
+                    return existing
+                call = Call(
+                    channel_id=channel_id,
+                    direction=direction,
+                    caller_number=caller_number,
+                    caller_name=caller_name,
+                    called_line=called_line,
+                    started_at=started_at,
+                    events=[],
+                )
+                session.add(call)
+                session.flush()
+                logger.debug("call %s started on channel %s", call.id, channel_id)
+                return call.id
+        except IntegrityError:
+            with self._store.session() as session:
+                existing = session.scalar(select(Call.id).where(Call.channel_id == channel_id))
+            if existing is None:
+                raise
+            return existing
+
+    def record_answer(self, channel_id: str, at: datetime) -> bool:
+        """Record when the call was answered; only the first answer of a live call counts.
+
+        Args:
+            channel_id: The Asterisk channel id.
+            at: When it was answered (timezone-aware).
+
+        Returns:
+            True if the answer time was stored.
+        """
+        _require_aware(at)
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("answer on unknown channel %s ignored", channel_id)
+                return False
+            if call.answered_at is not None or call.ended_at is not None:
+                return False
+            call.answered_at = at
+            return True
+
+    def add_event(self, channel_id: str, event: dict[str, Any]) -> bool:
+        """Append one item to the call's event log.
+
+        Args:
+            channel_id: The Asterisk channel id.
+            event: A JSON-serialisable dict; datetimes are stored as ISO strings.
+
+        Returns:
+            True if the event was stored, False if the channel is unknown.
+        """
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("event on unknown channel %s dropped: %s", channel_id, event.get("type"))
+                return False
+            call.events = [*call.events, dict(event)]
+            return True
+
+    def record_end(
+        self, channel_id: str, at: datetime, outcome: str, hangup_cause: str | None = None
+    ) -> bool:
+        """Record the end of a call and its durations; only the first end counts.
+
+        A call with no recorded start is created on the spot (started and ended at ``at``,
+        direction ``inbound``, empty numbers, and a ``start-missing`` event) so it is never lost.
+
+        Args:
+            channel_id: The Asterisk channel id.
+            at: When the call ended (timezone-aware).
+            outcome: One of ``completed``, ``caller-hangup``, ``failed``, ``abandoned``.
+            hangup_cause: The Asterisk hangup cause, if known.
+
+        Returns:
+            True if this end was stored, False if the call had already ended.
+        """
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+        _require_aware(at)
+        try:
+            return self._end_once(channel_id, at, outcome, hangup_cause)
+        except IntegrityError:
+            return self._end_once(channel_id, at, outcome, hangup_cause)
+
+    def _end_once(self, channel_id: str, at: datetime, outcome: str, hangup_cause: str | None) -> bool:
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("call on channel %s ended without a recorded start", channel_id)
+                call = Call(
+                    channel_id=channel_id,
+                    direction="inbound",
+                    caller_number="",
+                    called_line="",
+                    started_at=at,
+                    events=[{"type": START_MISSING_EVENT}],
+                )
+                session.add(call)
+            elif call.ended_at is not None:
+                return False
+            call.ended_at = at
+            call.outcome = outcome
+            call.hangup_cause = hangup_cause
+            call.duration_s = _seconds(call.started_at, at)
+            call.talk_s = _seconds(call.answered_at, at) if call.answered_at is not None else None
+            return True
+
+    def list_calls(self, limit: int, cursor: str | None = None) -> tuple[list[Call], str | None]:
+        """Return one page of calls, newest first by (started_at, id).
+
+        Args:
+            limit: Page size, at least 1.
+            cursor: ``next_cursor`` from the previous page, or None for the first page.
+
+        Returns:
+            The rows and the cursor for the next page (None on the last page).
+
+        Raises:
+            AssistantError: ``bad-cursor`` if the cursor was not produced by this method.
+        """
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit + 1)
+        if cursor is not None:
+            started_at, call_id = decode_cursor(cursor)
+            stmt = stmt.where(
+                or_(Call.started_at < started_at, and_(Call.started_at == started_at, Call.id < call_id))
+            )
+        with self._store.session() as session:
+            rows = list(session.scalars(stmt))
+        if len(rows) > limit:
+            rows = rows[:limit]
+            return rows, encode_cursor(rows[-1])
+        return rows, None
+
+    def get(self, call_id: int) -> Call | None:
+        """Return the call with this id, or None."""
+        if not -_MAX_ID <= call_id <= _MAX_ID:
+            return None
+        with self._store.session() as session:
+            return session.get(Call, call_id)
+
+    def get_by_channel(self, channel_id: str) -> Call | None:
+        """Return the call recorded for an Asterisk channel id, or None."""
+        with self._store.session() as session:
+            return session.scalar(select(Call).where(Call.channel_id == channel_id))
+
+    def open_calls(self) -> list[Call]:
+        """Return calls that have no end recorded, oldest first."""
+        with self._store.session() as session:
+            stmt = select(Call).where(Call.ended_at.is_(None)).order_by(Call.started_at, Call.id)
+            return list(session.scalars(stmt))
+
+
+def encode_cursor(call: Call) -> str:
+    """Return the opaque cursor that continues a listing after ``call``."""
+    raw = json.dumps([call.started_at.isoformat(), call.id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Parse a cursor made by :func:`encode_cursor`.
+
+    Raises:
+        AssistantError: ``bad-cursor`` for anything else.
+    """
+    bad = AssistantError("bad-cursor", "cursor is not valid; pass next_cursor from a previous page unchanged")
+    if not cursor or len(cursor) > _MAX_CURSOR_LEN:
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        started, call_id = json.loads(raw)
+        started_at = datetime.fromisoformat(started)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise bad from None
+    if type(call_id) is not int or not -_MAX_ID <= call_id <= _MAX_ID or started_at.utcoffset() is None:
+        raise bad
+    return started_at, call_id
+
+
+def _locked(session: Session, channel_id: str) -> Call | None:
+    return session.scalar(select(Call).where(Call.channel_id == channel_id).with_for_update())
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError(f"naive datetime {at.isoformat()} given; use a timezone-aware datetime")
+
+
+def _seconds(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds())
