@@ -31,8 +31,16 @@ class Call:
         resumed: the service lost and found this call again (it restarted mid-call).
     """
 
-    def __init__(self, channel: Channel, info: ChannelInfo, prompts: Prompts, tts: PromptCache, *,
-                 line: str, resumed: bool = False) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        info: ChannelInfo,
+        prompts: Prompts,
+        tts: PromptCache,
+        *,
+        line: str,
+        resumed: bool = False,
+    ) -> None:
         self._channel = channel
         self.info = info
         self.prompts = prompts

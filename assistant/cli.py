@@ -26,8 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"assistant: invalid configuration: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     for noisy in ("httpx", "websockets", "faster_whisper"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
@@ -77,7 +80,9 @@ def cmd_pbx(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.pbx import lab
 
     if not settings.uses_lab:
-        raise AssistantError("lab-not-used", f"ARI_URL is set ({settings.ari_url}): the lab Asterisk is not used")
+        raise AssistantError(
+            "lab-not-used", f"ARI_URL is set ({settings.ari_url}): the lab Asterisk is not used"
+        )
     if args.action == "up":
         pid = lab.start(settings)
         print(json.dumps({"running": True, "pid": pid, "ari_url": settings.effective_ari_url}))
@@ -98,12 +103,27 @@ def cmd_call(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> None:
         async with simulated_caller(settings) as caller:
-            result = await caller.call(number, steps, caller_number=args.caller, caller_name=args.name,
-                                       hangup_after_s=args.hangup_after, max_call_s=args.max_seconds)
+            result = await caller.call(
+                number,
+                steps,
+                caller_number=args.caller,
+                caller_name=args.name,
+                hangup_after_s=args.hangup_after,
+                max_call_s=args.max_seconds,
+            )
         for heard in result.heard:
             print(json.dumps({"event": "heard", "at_s": heard.at_s, "text": heard.text}), flush=True)
-        print(json.dumps({"event": "ended", "answered": result.answered, "ended_by": result.ended_by,
-                          "duration_s": round(result.duration_s, 2), "channel_id": result.channel_id}))
+        print(
+            json.dumps(
+                {
+                    "event": "ended",
+                    "answered": result.answered,
+                    "ended_by": result.ended_by,
+                    "duration_s": round(result.duration_s, 2),
+                    "channel_id": result.channel_id,
+                }
+            )
+        )
 
     asyncio.run(run())
     return 0

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
 
     # An existing Asterisk; when ari_url is unset the lab Asterisk is used.
     ari_url: str | None = Field(default=None, validation_alias=AliasChoices("ARI_URL", "ASSISTANT_ARI_URL"))
-    ari_user: str = Field(default="assistant", validation_alias=AliasChoices("ARI_USER", "ASSISTANT_ARI_USER"))
+    ari_user: str = Field(
+        default="assistant", validation_alias=AliasChoices("ARI_USER", "ASSISTANT_ARI_USER")
+    )
     ari_password: str | None = Field(
         default=None, validation_alias=AliasChoices("ARI_PASSWORD", "ASSISTANT_ARI_PASSWORD")
     )

@@ -25,7 +25,9 @@ class Prompts:
                 data = tomllib.load(handle)
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise AssistantError("prompts-invalid", f"cannot read prompts from {path}: {exc}") from exc
-        texts = {f"{section}.{name}": text for section, entries in data.items() for name, text in entries.items()}
+        texts = {
+            f"{section}.{name}": text for section, entries in data.items() for name, text in entries.items()
+        }
         for key, text in texts.items():
             if not isinstance(text, str):
                 raise AssistantError("prompts-invalid", f"{path}: prompt {key} is not a string")

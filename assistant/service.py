@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -55,12 +56,26 @@ class CallHandler:
     async def __call__(self, incoming: IncomingCall) -> None:
         info = incoming.info
         line = info.args[0] if info.args else "smart"
-        call = Call(incoming.channel, info, self.parts.prompts, self.parts.tts, line=line,
-                    resumed=incoming.resumed)
-        log.info("call %s from %r to %s (%s)%s", info.id, info.caller_number, info.dialed, line,
-                 " resumed" if incoming.resumed else "")
-        await self._db(self.parts.call_log.record_start, info.id, "inbound", info.caller_number,
-                       info.caller_name or None, info.dialed, datetime.now(UTC))
+        call = Call(
+            incoming.channel, info, self.parts.prompts, self.parts.tts, line=line, resumed=incoming.resumed
+        )
+        log.info(
+            "call %s from %r to %s (%s)%s",
+            info.id,
+            info.caller_number,
+            info.dialed,
+            line,
+            " resumed" if incoming.resumed else "",
+        )
+        await self._db(
+            self.parts.call_log.record_start,
+            info.id,
+            "inbound",
+            info.caller_number,
+            info.caller_name or None,
+            info.dialed,
+            datetime.now(UTC),
+        )
         outcome = "failed"
         try:
             await self._run_flow(call)
@@ -120,44 +135,64 @@ class Service:
         self.settings = settings
         self.started_lab = False
 
-    def prepare(self) -> tuple[Parts, AriClient]:
-        """Start what must exist before calls are taken; raise AssistantError with a clear message."""
-        settings = self.settings
-        if settings.uses_lab:
-            if lab.running_pid(settings) is None:
-                log.info("starting the lab Asterisk")
-                lab.start(settings)
-                self.started_lab = True
-        creds = lab.ari_credentials(settings)
-        store = open_store(settings.effective_database_url)
+    def start_lab(self) -> None:
+        if self.settings.uses_lab and lab.running_pid(self.settings) is None:
+            log.info("starting the lab Asterisk")
+            lab.start(self.settings)
+            self.started_lab = True
+
+    def prepare(self) -> Parts:
+        """Open the database and load the voice; raise AssistantError with a clear message."""
+        ensure_port_free(self.settings.api_host, self.settings.api_port)
+        store = open_store(self.settings.effective_database_url)
         store.migrate()
         log.info("database ready: %s", store.display_url)
         log.info("loading the Piper voice")
-        tts = build_prompt_cache(settings)
-        parts = Parts(settings, store, CallLog(store), Prompts.load(), tts)
-        return parts, AriClient(creds.url, creds.user, creds.password)
+        tts = build_prompt_cache(self.settings)
+        return Parts(self.settings, store, CallLog(store), Prompts.load(), tts)
 
     async def run(self) -> None:
-        parts, client = await asyncio.to_thread(self.prepare)
+        creds = lab.ari_credentials(self.settings)
+        client = AriClient(creds.url, creds.user, creds.password)
+        parts = None
         try:
+            await asyncio.to_thread(self.start_lab)
             info = await client.check()
             log.info("ARI ready: Asterisk %s", info.get("system", {}).get("version", "?"))
+            parts = await asyncio.to_thread(self.prepare)
             app = StasisApp(client, [self.settings.app_name], CallHandler(parts))
             api = create_app(self.settings, store=parts.store, ari_probe=client.check)
-            server = uvicorn.Server(uvicorn.Config(api, host=self.settings.api_host, port=self.settings.api_port,
-                                                   log_level="warning", lifespan="on"))
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    api,
+                    host=self.settings.api_host,
+                    port=self.settings.api_port,
+                    log_level="warning",
+                    lifespan="on",
+                )
+            )
             server.install_signal_handlers = lambda: None
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            tasks = [asyncio.create_task(app.run(), name="stasis"), asyncio.create_task(server.serve(), name="api")]
-            log.info("API on http://%s:%d (calls: /calls, health: /healthz, docs: /docs)",
-                     self.settings.api_host, self.settings.api_port)
-            log.info("answering %s (Smart Number) and %s (assistant line); Ctrl-C stops",
-                     self.settings.smart_number, self.settings.assistant_line)
-            done, _ = await asyncio.wait([*tasks, asyncio.create_task(stop.wait())],
-                                         return_when=asyncio.FIRST_COMPLETED)
+            tasks = [
+                asyncio.create_task(app.run(), name="stasis"),
+                asyncio.create_task(server.serve(), name="api"),
+            ]
+            log.info(
+                "API on http://%s:%d (calls: /calls, health: /healthz, docs: /docs)",
+                self.settings.api_host,
+                self.settings.api_port,
+            )
+            log.info(
+                "answering %s (Smart Number) and %s (assistant line); Ctrl-C stops",
+                self.settings.smart_number,
+                self.settings.assistant_line,
+            )
+            done, _ = await asyncio.wait(
+                [*tasks, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED
+            )
             for task in done:
                 if task in tasks and task.exception() is not None:
                     raise task.exception()
@@ -168,6 +203,18 @@ class Service:
             await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             await client.close()
-            parts.store.close()
+            if parts is not None:
+                parts.store.close()
             if self.started_lab:
                 await asyncio.to_thread(lab.stop, self.settings)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise AssistantError(
+                "api-port-in-use", f"cannot serve the API on {host}:{port}: {exc.strerror}"
+            ) from exc

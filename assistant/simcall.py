@@ -21,8 +21,8 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.pbx import lab
-from assistant.speech.audio import load_16k, utterances
 from assistant.speech.asr.whisper import WhisperDictation
+from assistant.speech.audio import load_16k, utterances
 from assistant.speech.tts import PromptCache, VoiceSettings, build_prompt_cache, split_sentences
 from assistant.telephony.ari import AriClient
 from assistant.telephony.channel import CallerHungUp, Channel
@@ -86,6 +86,10 @@ class SimulatedCaller:
         await asyncio.wait_for(self.stasis.connected.wait(), timeout=10)
         return self
 
+    async def wait_connected(self, timeout_s: float = 30.0) -> None:
+        """Wait until the caller's event connection is up (after an Asterisk restart, say)."""
+        await asyncio.wait_for(self.stasis.connected.wait(), timeout=timeout_s)
+
     async def __aexit__(self, *exc: object) -> None:
         if self._events_task:
             self._events_task.cancel()
@@ -93,19 +97,29 @@ class SimulatedCaller:
                 await self._events_task
         await self.client.close()
 
-    async def call(self, number: str, steps: list[Step], *, caller_number: str = "+12025550123",
-                   caller_name: str = "", hangup_after_s: float | None = None,
-                   max_call_s: float = 60.0) -> CallResult:
+    async def call(
+        self,
+        number: str,
+        steps: list[Step],
+        *,
+        caller_number: str = "+12025550123",
+        caller_name: str = "",
+        hangup_after_s: float | None = None,
+        max_call_s: float = 60.0,
+    ) -> CallResult:
         """Call `number`, run `steps`, and return what was heard and how the call ended."""
         channel_id = f"sim-{uuid.uuid4().hex[:12]}"
         channel = self.stasis.adopt(channel_id)
         started = time.monotonic()
         caller_id = f'"{caller_name}" <{caller_number}>' if caller_name else f"<{caller_number}>"
         await self.client.post(
-            f"/channels/{channel_id}", endpoint=f"PJSIP/{number}@pstn", app=self.stasis.apps[0],
-            callerId=caller_id, timeout=int(ANSWER_TIMEOUT_S),
+            f"/channels/{channel_id}",
+            endpoint=f"PJSIP/{number}@pstn",
+            app=self.stasis.apps[0],
+            callerId=caller_id,
+            timeout=int(ANSWER_TIMEOUT_S),
         )
-        answered = await _first(channel.answered.wait(), channel.gone.wait(), timeout=ANSWER_TIMEOUT_S)
+        answered = await _first(channel.answered.wait(), channel.gone.wait(), within_s=ANSWER_TIMEOUT_S)
         if not answered or channel.gone.is_set():
             return CallResult(channel_id, caller_number, False, "unanswered", time.monotonic() - started)
         recording_name = f"sim/{channel_id}"
@@ -114,13 +128,16 @@ class SimulatedCaller:
         try:
             await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
             recording = await channel.record(recording_name, fmt="wav")
-            script = self._run_steps(channel, steps)
             if hangup_after_s is not None:
                 script = asyncio.sleep(hangup_after_s)
+            else:
+                script = self._run_steps(channel, steps)
             try:
                 await asyncio.wait_for(script, timeout=max_call_s)
                 if hangup_after_s is None:
-                    await asyncio.wait_for(channel.gone.wait(), timeout=max(1.0, max_call_s - (time.monotonic() - started)))
+                    await asyncio.wait_for(
+                        channel.gone.wait(), timeout=max(1.0, max_call_s - (time.monotonic() - started))
+                    )
             except TimeoutError:
                 pass
             if channel.gone.is_set():
@@ -156,7 +173,7 @@ class SimulatedCaller:
         audio = load_16k(path)
         heard = []
         for start, end in utterances(audio):
-            text = self.transcribe(audio[int(start * 16000): int(end * 16000)])
+            text = self.transcribe(audio[int(start * 16000) : int(end * 16000)])
             if text:
                 heard.append(Heard(round(start, 2), text))
         return heard
@@ -181,9 +198,9 @@ async def _wait_for_turn(channel: Channel) -> None:
             return
 
 
-async def _first(*aws, timeout: float) -> bool:
+async def _first(*aws, within_s: float) -> bool:
     tasks = [asyncio.ensure_future(a) for a in aws]
-    done, pending = await asyncio.wait(tasks, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(tasks, timeout=within_s, return_when=asyncio.FIRST_COMPLETED)
     for task in pending:
         task.cancel()
     return bool(done)

@@ -36,34 +36,116 @@ ASTERISK_STOP_TIMEOUT_S = 15.0
 # Modules that only print errors here (no hardware, no config, or a service we do not run).
 NOISY_MODULES = (
     # no hardware or no service behind them here
-    "chan_dahdi.so", "codec_dahdi.so", "res_timing_dahdi.so", "chan_mobile.so", "chan_ooh323.so",
-    "chan_unistim.so", "chan_skinny.so", "chan_mgcp.so", "chan_iax2.so", "chan_motif.so", "res_xmpp.so",
-    "chan_console.so", "chan_alsa.so", "chan_oss.so", "res_corosync.so", "res_snmp.so", "res_smdi.so",
-    "res_calendar.so", "res_calendar_caldav.so", "res_calendar_ews.so", "res_calendar_exchange.so",
-    "res_calendar_icalendar.so", "res_fax.so", "res_fax_spandsp.so", "app_festival.so", "app_jack.so",
-    "pbx_dundi.so", "pbx_lua.so", "pbx_ael.so", "res_ael_share.so", "res_prometheus.so", "res_statsd.so",
-    "res_chan_stats.so", "res_endpoint_stats.so", "res_pktccops.so", "res_hep.so", "res_hep_pjsip.so",
-    "res_hep_rtcp.so", "res_phoneprov.so", "res_pjsip_phoneprov_provider.so", "res_resolver_unbound.so",
-    "res_stir_shaken.so", "res_pjsip_stir_shaken.so", "res_geolocation.so", "res_pjsip_geolocation.so",
-    "res_aeap.so", "res_speech_aeap.so", "res_config_curl.so", "res_adsi.so", "app_adsiprog.so",
-    "app_getcpeid.so", "app_alarmreceiver.so", "res_mwi_external.so", "res_mwi_external_ami.so",
-    "res_ari_mailboxes.so", "app_minivm.so",
+    "chan_dahdi.so",
+    "codec_dahdi.so",
+    "res_timing_dahdi.so",
+    "chan_mobile.so",
+    "chan_ooh323.so",
+    "chan_unistim.so",
+    "chan_skinny.so",
+    "chan_mgcp.so",
+    "chan_iax2.so",
+    "chan_motif.so",
+    "res_xmpp.so",
+    "chan_console.so",
+    "chan_alsa.so",
+    "chan_oss.so",
+    "res_corosync.so",
+    "res_snmp.so",
+    "res_smdi.so",
+    "res_calendar.so",
+    "res_calendar_caldav.so",
+    "res_calendar_ews.so",
+    "res_calendar_exchange.so",
+    "res_calendar_icalendar.so",
+    "res_fax.so",
+    "res_fax_spandsp.so",
+    "app_festival.so",
+    "app_jack.so",
+    "pbx_dundi.so",
+    "pbx_lua.so",
+    "pbx_ael.so",
+    "res_ael_share.so",
+    "res_prometheus.so",
+    "res_statsd.so",
+    "res_chan_stats.so",
+    "res_endpoint_stats.so",
+    "res_pktccops.so",
+    "res_hep.so",
+    "res_hep_pjsip.so",
+    "res_hep_rtcp.so",
+    "res_phoneprov.so",
+    "res_pjsip_phoneprov_provider.so",
+    "res_resolver_unbound.so",
+    "res_stir_shaken.so",
+    "res_pjsip_stir_shaken.so",
+    "res_geolocation.so",
+    "res_pjsip_geolocation.so",
+    "res_aeap.so",
+    "res_speech_aeap.so",
+    "res_config_curl.so",
+    "res_adsi.so",
+    "app_adsiprog.so",
+    "app_getcpeid.so",
+    "app_alarmreceiver.so",
+    "res_mwi_external.so",
+    "res_mwi_external_ami.so",
+    "res_ari_mailboxes.so",
+    "app_minivm.so",
     # database back ends we do not use (ours is the service's own database)
-    "cdr_pgsql.so", "cel_pgsql.so", "cdr_tds.so", "cel_tds.so", "cdr_odbc.so", "cel_odbc.so", "cdr_radius.so",
-    "cel_radius.so", "cdr_adaptive_odbc.so", "res_odbc.so", "res_odbc_transaction.so", "res_config_odbc.so",
-    "func_odbc.so", "res_config_pgsql.so", "res_config_mysql.so", "res_config_ldap.so", "res_config_sqlite3.so",
-    "cdr_sqlite3_custom.so", "cel_sqlite3_custom.so", "cdr_custom.so", "cel_custom.so", "cdr_manager.so",
-    "cdr_csv.so", "cel_manager.so", "cdr_beanstalkd.so", "cel_beanstalkd.so", "app_voicemail.so",
-    "app_voicemail_imap.so", "app_voicemail_odbc.so",
+    "cdr_pgsql.so",
+    "cel_pgsql.so",
+    "cdr_tds.so",
+    "cel_tds.so",
+    "cdr_odbc.so",
+    "cel_odbc.so",
+    "cdr_radius.so",
+    "cel_radius.so",
+    "cdr_adaptive_odbc.so",
+    "res_odbc.so",
+    "res_odbc_transaction.so",
+    "res_config_odbc.so",
+    "func_odbc.so",
+    "res_config_pgsql.so",
+    "res_config_mysql.so",
+    "res_config_ldap.so",
+    "res_config_sqlite3.so",
+    "cdr_sqlite3_custom.so",
+    "cel_sqlite3_custom.so",
+    "cdr_custom.so",
+    "cel_custom.so",
+    "cdr_manager.so",
+    "cdr_csv.so",
+    "cel_manager.so",
+    "cdr_beanstalkd.so",
+    "cel_beanstalkd.so",
+    "app_voicemail.so",
+    "app_voicemail_imap.so",
+    "app_voicemail_odbc.so",
     # features the service does itself or does not offer, which want their own config
-    "app_agent_pool.so", "app_confbridge.so", "app_page.so", "app_queue.so", "app_amd.so", "app_followme.so",
-    "res_parking.so", "res_clialiases.so", "res_stun_monitor.so", "chan_websocket.so", "res_pjsip_config_wizard.so",
+    "app_agent_pool.so",
+    "app_confbridge.so",
+    "app_page.so",
+    "app_queue.so",
+    "app_amd.so",
+    "app_followme.so",
+    "res_parking.so",
+    "res_clialiases.so",
+    "res_stun_monitor.so",
+    "chan_websocket.so",
+    "res_pjsip_config_wizard.so",
     "res_pjsip_notify.so",
 )
 # Stock files of the Debian package used as they are; files we need present but empty.
 STOCK_CONFIGS = ("indications.conf",)
 EMPTY_CONFIGS = ("acl.conf", "websocket_client.conf")
-GENERAL_ONLY_CONFIGS = ("ccss.conf", "udptl.conf", "pjproject.conf", "res_http_media_cache.conf", "features.conf")
+GENERAL_ONLY_CONFIGS = (
+    "ccss.conf",
+    "udptl.conf",
+    "pjproject.conf",
+    "res_http_media_cache.conf",
+    "features.conf",
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +180,9 @@ def debian_mirror(settings: Settings) -> str:
     for source in (Path("/etc/apt/sources.list.d/debian.sources"), Path("/etc/apt/sources.list")):
         if source.exists():
             text = source.read_text()
-            match = re.search(r"^URIs:\s*(\S+)", text, re.M) or re.search(r"^deb\s+(?:\[[^]]*\]\s+)?(\S+)", text, re.M)
+            match = re.search(r"^URIs:\s*(\S+)", text, re.M) or re.search(
+                r"^deb\s+(?:\[[^]]*\]\s+)?(\S+)", text, re.M
+            )
             if match and "security" not in match.group(1):
                 return match.group(1)
     return DEFAULT_MIRROR
@@ -114,7 +198,9 @@ def ensure_root(settings: Settings) -> Path:
     if os.geteuid() != 0:
         raise AssistantError("lab-needs-root", "building and running the lab Asterisk needs root (chroot)")
     if shutil.which("debootstrap") is None:
-        raise AssistantError("lab-no-debootstrap", "debootstrap is not installed: apt-get install debootstrap")
+        raise AssistantError(
+            "lab-no-debootstrap", "debootstrap is not installed: apt-get install debootstrap"
+        )
     staging = root.with_name(root.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +281,10 @@ def start(settings: Settings) -> int:
     with open(log_path, "ab") as console:
         proc = subprocess.Popen(
             ["chroot", str(root), "/usr/sbin/asterisk", "-f", "-n", "-C", conf],
-            stdin=subprocess.DEVNULL, stdout=console, stderr=console, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=console,
+            stderr=console,
+            start_new_session=True,
         )
     _pid_file(settings).write_text(str(proc.pid))
     log.info("lab Asterisk starting (pid %d), ARI on %s", proc.pid, settings.effective_ari_url)
@@ -223,7 +312,9 @@ def wait_until_ready(settings: Settings, proc: subprocess.Popen | None = None) -
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise AssistantError("lab-start-failed", f"Asterisk's ARI did not answer within {ASTERISK_START_TIMEOUT_S:.0f} s")
+    raise AssistantError(
+        "lab-start-failed", f"Asterisk's ARI did not answer within {ASTERISK_START_TIMEOUT_S:.0f} s"
+    )
 
 
 def stop(settings: Settings) -> bool:

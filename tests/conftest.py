@@ -1,0 +1,174 @@
+"""Shared fixtures: one lab Asterisk for the whole run, the service as a real process, a simulated caller."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.config import Settings
+from assistant.pbx import lab
+
+TEST_RTP_START = 30000
+TEST_RTP_END = 30999
+SERVICE_START_TIMEOUT_S = 60.0
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lab_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment of a test instance of the lab, its own ports and data folder, beside any running one."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("ASSISTANT_") and not key.startswith("ARI_")
+    }
+    env.update(
+        {
+            "ASSISTANT_LAB_NAME": f"tests-{os.getpid()}",
+            "ASSISTANT_LAB_HTTP_PORT": str(free_port()),
+            "ASSISTANT_LAB_SIP_PORT": str(free_port()),
+            "ASSISTANT_LAB_RTP_START": str(TEST_RTP_START),
+            "ASSISTANT_LAB_RTP_END": str(TEST_RTP_END),
+            "ASSISTANT_API_PORT": str(free_port()),
+            "ASSISTANT_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+            "ASSISTANT_LOG_LEVEL": "INFO",
+        }
+    )
+    if os.environ.get("ASSISTANT_CACHE_DIR"):
+        env["ASSISTANT_CACHE_DIR"] = os.environ["ASSISTANT_CACHE_DIR"]
+    return env
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        return Settings(_env_file=None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def settings(lab_env: dict[str, str]) -> Settings:
+    return settings_from(lab_env)
+
+
+@pytest.fixture(scope="session")
+def asterisk(settings: Settings) -> Iterator[Settings]:
+    """The lab Asterisk, started once for the whole run and stopped by its pid at the end."""
+    lab.start(settings)
+    yield settings
+    lab.stop(settings)
+    import shutil
+
+    shutil.rmtree(settings.lab_dir, ignore_errors=True)
+
+
+class ServiceProcess:
+    """`assistant up` as a real process, against the test lab."""
+
+    def __init__(self, env: dict[str, str], settings: Settings, log_path: Path) -> None:
+        self.env = env
+        self.settings = settings
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+        self.api = f"http://127.0.0.1:{settings.api_port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "up"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        log.close()
+        self.wait_healthy()
+
+    def wait_healthy(self, timeout_s: float = SERVICE_START_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"service exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.api}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"service not healthy after {timeout_s} s:\n{self.log_tail()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int | None:
+        if self.proc is None:
+            return None
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.proc = None
+        return code
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def calls(self) -> list[dict]:
+        reply = httpx.get(f"{self.api}/calls", params={"limit": 200}, timeout=5)
+        reply.raise_for_status()
+        return reply.json()["items"]
+
+    def call_from(self, number: str, timeout_s: float = 10.0) -> dict:
+        """The finished call-log row of the call from `number` (waits for its end to be written)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = [row for row in self.calls() if row["caller_number"] == number]
+            if rows and rows[0]["ended_at"]:
+                return rows[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no finished call from {number}; rows: {rows}")
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def service(asterisk: Settings, lab_env: dict[str, str]) -> Iterator[ServiceProcess]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    process = ServiceProcess(lab_env, asterisk, ARTIFACTS / "service.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+async def caller(asterisk: Settings) -> AsyncIterator:
+    from assistant.simcall import simulated_caller
+
+    async with simulated_caller(asterisk) as sim:
+        yield sim
+
+
+_numbers = iter(range(1000, 10000))
+
+
+@pytest.fixture
+def caller_number() -> str:
+    """A caller number no other test uses, to find this test's row in the call log."""
+    return f"+1202555{next(_numbers):04d}"
