@@ -1,22 +1,57 @@
-"""The Call a flow talks to: say, hang up, and the record of what happened.
+"""The Call a flow talks to: say, ask, hang up, and the record of what happened.
 
-A flow never sees ARI ids, media URIs or audio formats; it speaks in prompt keys and text.
-When the caller hangs up, the operation in progress raises `CallerHungUp`.
+A flow never sees ARI ids, RTP, engines or audio formats; it speaks in prompt keys and gets
+back `Answer`s. When the caller hangs up, the operation in progress raises `CallerHungUp`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant.prompts import Prompts
+from assistant.speech.endpointing import EndpointSettings, Endpointer
+from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech
+from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
-from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo
+from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo, Playback
+from assistant.telephony.media import CallerAudio
 
-__all__ = ["Call", "CallerHungUp"]
+__all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", "Speech"]
 
 log = logging.getLogger(__name__)
+
+NO_INPUT_S = 5.0
+INTER_DIGIT_S = 3.0
+REPROMPTS = 2
+
+
+@dataclass
+class Speech:
+    """The speech parts a call uses, loaded once per process."""
+
+    tts: PromptCache
+    grammar: object  # GrammarEngine
+    dictation: object  # DictationEngine
+    grammar_endpoint: EndpointSettings = field(default_factory=lambda: EndpointSettings(end_silence_ms=450))
+    dictation_endpoint: EndpointSettings = field(default_factory=lambda: EndpointSettings(end_silence_ms=900))
+    _grammars: dict = field(default_factory=dict)
+
+    def stream_for(self, expect: Expectation):
+        if isinstance(expect, Choices):
+            phrases = tuple(expect.phrases())
+            if phrases not in self._grammars:
+                self._grammars[phrases] = self.grammar.compile(list(phrases), name="choices")
+            return self.grammar.stream(self._grammars[phrases])
+        return self.dictation.stream()
+
+    def endpoint_for(self, expect: Expectation) -> EndpointSettings:
+        return self.grammar_endpoint if isinstance(expect, Choices) else self.dictation_endpoint
 
 
 class Call:
@@ -26,30 +61,27 @@ class Call:
         channel: the caller's channel.
         info: who called which number.
         prompts: the prompt texts.
-        tts: the prompt cache that turns text into playable audio.
+        speech: TTS and recognizers.
+        open_audio: starts the live stream of the caller's audio (done on the first question).
         line: which line was called ("smart" or "line").
         resumed: the service lost and found this call again (it restarted mid-call).
     """
 
-    def __init__(
-        self,
-        channel: Channel,
-        info: ChannelInfo,
-        prompts: Prompts,
-        tts: PromptCache,
-        *,
-        line: str,
-        resumed: bool = False,
-    ) -> None:
+    def __init__(self, channel: Channel, info: ChannelInfo, prompts: Prompts, speech: Speech, *,
+                 open_audio: Callable[[], Awaitable[CallerAudio]] | None = None, line: str = "smart",
+                 resumed: bool = False) -> None:
         self._channel = channel
         self.info = info
         self.prompts = prompts
-        self._tts = tts
+        self.speech = speech
+        self._open_audio = open_audio
+        self._audio: CallerAudio | None = None
         self.line = line
         self.resumed = resumed
         self.events: list[dict] = []
         self.answered_at: datetime | None = None
         self.hung_up_by_us = False
+        self._end_of_last_speech: float | None = None
 
     @property
     def caller_number(self) -> str:
@@ -58,6 +90,14 @@ class Call:
     @property
     def caller_name(self) -> str:
         return self.info.caller_name
+
+    @property
+    def gone(self) -> bool:
+        return self._channel.gone.is_set()
+
+    @property
+    def hangup_cause(self) -> str | None:
+        return self._channel.hangup_cause
 
     def log_event(self, kind: str, **details: object) -> None:
         self.events.append({"at": datetime.now(UTC).isoformat(), "event": kind, **details})
@@ -69,29 +109,159 @@ class Call:
         self.log_event("answered")
 
     async def say(self, key: str, **fields: object) -> None:
-        """Say the prompt `key`; returns when it has been heard to the end."""
+        """Say the prompt `key` to the end."""
         await self.say_text(self.prompts.text(key, **fields), key=key)
 
     async def say_text(self, text: str, *, key: str | None = None) -> None:
-        """Say free text (synthesized once, cached); the first sentence plays while the next is made."""
+        """Say free text to the end (synthesized once and cached)."""
         started = time.monotonic()
-        last = None
-        for sentence in split_sentences(text) or [text]:
-            path = await self._tts.ensure_async(sentence)
-            last = await self._channel.start_playback(self._tts.media_uri(path))
-        if last is not None:
-            await last.finished
+        playbacks: list[Playback] = []
+        await self._speak(text, playbacks)
         self.log_event("said", prompt=key, text=text, seconds=round(time.monotonic() - started, 3))
+
+    async def ask(self, key: str, expect: Expectation, *, no_input_s: float = NO_INPUT_S,
+                  reprompts: int = REPROMPTS, barge_in: bool = True, **fields: object) -> Answer:
+        """Ask the prompt `key` and return what the caller answered, by voice or keypad.
+
+        On no input or no match the question is asked again (with a short apology) up to
+        `reprompts` times; the last answer is returned either way, so the flow decides the fallback.
+        """
+        text = self.prompts.text(key, **fields)
+        answer = Answer("no-input")
+        for attempt in range(1, reprompts + 2):
+            if attempt > 1:
+                sorry = "speech.no_input" if answer.kind == "no-input" else "speech.no_match"
+                text = f"{self.prompts.text(sorry)} {self.prompts.text(key, **fields)}"
+            answer = await self._turn(key, text, expect, no_input_s=no_input_s, barge_in=barge_in,
+                                      attempt=attempt)
+            answer.attempts = attempt
+            if answer.understood:
+                break
+        return answer
 
     async def hangup(self) -> None:
         self.hung_up_by_us = True
         self.log_event("hangup", by="assistant")
         await self._channel.hangup()
 
-    @property
-    def gone(self) -> bool:
-        return self._channel.gone.is_set()
+    async def close(self) -> None:
+        """Release the live audio stream (called by the service when the call ends)."""
+        if self._audio is not None:
+            await self._audio.close()
+            self._audio = None
 
-    @property
-    def hangup_cause(self) -> str | None:
-        return self._channel.hangup_cause
+    # --- the mechanics of one turn --------------------------------------------------------------
+    async def _speak(self, text: str, playbacks: list[Playback]) -> None:
+        """Play `text` sentence by sentence: each is synthesized while the one before plays."""
+        for sentence in split_sentences(text) or [text]:
+            path = await self.speech.tts.ensure_async(sentence)
+            playbacks.append(await self._channel.start_playback(self.speech.tts.media_uri(path)))
+            if self._end_of_last_speech is not None:
+                self.log_event("reply-latency", ms=round((time.monotonic() - self._end_of_last_speech) * 1000))
+                self._end_of_last_speech = None
+        for playback in playbacks:
+            await playback.finished
+
+    async def _turn(self, key: str, text: str, expect: Expectation, *, no_input_s: float, barge_in: bool,
+                    attempt: int) -> Answer:
+        if self._audio is None and self._open_audio is not None:
+            self._audio = await self._open_audio()
+        audio = self._audio
+        assert audio is not None, "the call has no audio stream"
+        turn_started = time.monotonic()
+        started = asyncio.Event()
+        playbacks: list[Playback] = []
+        tasks: dict[str, asyncio.Task] = {}
+
+        def listen() -> None:
+            audio.drain()
+            endpointer = Endpointer(self.speech.endpoint_for(expect))
+            tasks["capture"] = asyncio.create_task(
+                capture_utterance(audio.frames, endpointer, self.speech.stream_for(expect), started))
+            tasks["started"] = asyncio.create_task(started.wait())
+
+        tasks["speak"] = asyncio.create_task(self._speak(text, playbacks))
+        tasks["key"] = asyncio.create_task(self._channel.dtmf.get())
+        tasks["gone"] = asyncio.create_task(self._channel.gone.wait())
+        if barge_in:
+            listen()
+        barged_in = False
+        try:
+            watch = {tasks["speak"], tasks["key"], tasks["gone"]} | ({tasks["started"]} if barge_in else set())
+            done, _ = await asyncio.wait(watch, return_when=asyncio.FIRST_COMPLETED)
+            if tasks["gone"] in done:
+                raise CallerHungUp(self._channel.id)
+            if tasks["speak"] not in done:
+                barged_in = True
+                await self._stop(tasks["speak"], playbacks)
+            elif tasks["speak"].exception() is not None:
+                raise tasks["speak"].exception()
+            prompt_s = time.monotonic() - turn_started
+            if not barge_in:
+                listen()
+            if tasks["key"].done():
+                answer = await self._keys(tasks["key"].result(), expect)
+            else:
+                done, _ = await asyncio.wait({tasks["started"], tasks["key"], tasks["gone"]}, timeout=no_input_s,
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if tasks["gone"] in done:
+                    raise CallerHungUp(self._channel.id)
+                if tasks["key"] in done:
+                    answer = await self._keys(tasks["key"].result(), expect)
+                elif tasks["started"] in done:
+                    answer = await self._hear(tasks, expect)
+                else:
+                    answer = Answer("no-input")
+            self.log_event("turn", prompt=key, attempt=attempt, heard=answer.text, digits=answer.digits,
+                           confidence=round(answer.confidence, 3), decision=answer.kind, choice=answer.choice,
+                           barged_in=barged_in, prompt_s=round(prompt_s, 3))
+            return answer
+        finally:
+            for task in tasks.values():
+                if not task.done():
+                    task.cancel()
+            for task in tasks.values():
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def _stop(self, speaking: asyncio.Task, playbacks: list[Playback]) -> None:
+        speaking.cancel()
+        with contextlib.suppress(BaseException):
+            await speaking
+        for playback in playbacks:
+            await playback.stop()
+
+    async def _hear(self, tasks: dict[str, asyncio.Task], expect: Expectation) -> Answer:
+        done, _ = await asyncio.wait({tasks["capture"], tasks["gone"]}, return_when=asyncio.FIRST_COMPLETED)
+        if tasks["gone"] in done:
+            raise CallerHungUp(self._channel.id)
+        utterance: Utterance = tasks["capture"].result()
+        self._end_of_last_speech = utterance.ended_at
+        hypothesis = utterance.hypothesis
+        text, confidence = hypothesis.text, hypothesis.confidence
+        self.log_event("heard", text=text, confidence=round(confidence, 3), speech_s=round(utterance.seconds, 2),
+                       recognition_ms=round((utterance.recognized_at - utterance.ended_at) * 1000))
+        if isinstance(expect, Choices):
+            choice = expect.choice_for(text)
+            if choice is None or confidence < expect.min_confidence:
+                return Answer("no-match", text=text, confidence=confidence)
+            return Answer("speech", text=text, choice=choice, confidence=confidence)
+        if isinstance(expect, Digits):
+            digits = Digits.from_speech(text)
+            return Answer("speech" if digits else "no-match", text=text, digits=digits, confidence=confidence)
+        return Answer("speech" if text else "no-match", text=text, confidence=confidence)
+
+    async def _keys(self, first: str, expect: Expectation) -> Answer:
+        if isinstance(expect, Choices):
+            choice = expect.keys.get(first)
+            return Answer("dtmf" if choice else "no-match", digits=first, choice=choice, confidence=1.0)
+        digits = first
+        limit = expect.max_digits if isinstance(expect, Digits) else 1
+        terminator = expect.terminator if isinstance(expect, Digits) else ""
+        while len(digits) < limit and not (terminator and digits.endswith(terminator)):
+            try:
+                digits += await asyncio.wait_for(self._channel.dtmf.get(), timeout=INTER_DIGIT_S)
+            except TimeoutError:
+                break
+        digits = digits.removesuffix(terminator) if terminator else digits
+        return Answer("dtmf", digits=digits, confidence=1.0)

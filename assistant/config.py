@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     owner_name: str = "Alex Morgan"
     smart_number: str = "+15550100"
     assistant_line: str = "+15550199"
+    speech_test_line: str = "+15550198"
 
     # Caller audio streamed to the app (externalMedia): this host's address as Asterisk sees it.
     media_host: str = "127.0.0.1"

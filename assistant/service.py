@@ -18,16 +18,19 @@ from datetime import UTC, datetime
 import uvicorn
 
 from api.app import create_app
-from assistant.call import Call, CallerHungUp
+from assistant.call import Call, CallerHungUp, Speech
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.flows.smart_number import smart_number
+from assistant.flows.speech_test import speech_test
 from assistant.pbx import lab
 from assistant.prompts import Prompts
-from assistant.speech.tts import PromptCache, build_prompt_cache
+from assistant.speech.asr.select import dictation_engine, grammar_engine
+from assistant.speech.tts import build_prompt_cache
 from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
 from assistant.telephony.ari import AriClient
+from assistant.telephony.media import CallerAudio, open_caller_audio
 from assistant.telephony.stasis import IncomingCall, StasisApp
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ class Parts:
     store: Store
     call_log: CallLog
     prompts: Prompts
-    tts: PromptCache
+    speech: Speech
 
 
 class CallHandler:
@@ -95,12 +98,15 @@ class CallHandler:
     async def _run_flow(self, call: Call) -> None:
         if call.line == "smart":
             await smart_number(call, owner=self.parts.settings.owner_name)
+        elif call.line == "speechtest":
+            await speech_test(call)
         else:
             await call.answer()
             await call.say("system.technical_problem")
             await call.hangup()
 
     async def _finish(self, call: Call, outcome: str) -> None:
+        await call.close()
         if not call.gone:
             with contextlib.suppress(Exception):
                 await call.hangup()
@@ -147,9 +153,10 @@ class Service:
         store = open_store(self.settings.effective_database_url)
         store.migrate()
         log.info("database ready: %s", store.display_url)
-        log.info("loading the Piper voice")
-        tts = build_prompt_cache(self.settings)
-        return Parts(self.settings, store, CallLog(store), Prompts.load(), tts)
+        log.info("loading the Piper voice and the recognizers")
+        speech = Speech(build_prompt_cache(self.settings), grammar_engine(self.settings),
+                        dictation_engine(self.settings))
+        return Parts(self.settings, store, CallLog(store), Prompts.load(), speech)
 
     async def run(self) -> None:
         creds = lab.ari_credentials(self.settings)
@@ -160,7 +167,8 @@ class Service:
             info = await client.check()
             log.info("ARI ready: Asterisk %s", info.get("system", {}).get("version", "?"))
             parts = await asyncio.to_thread(self.prepare)
-            app = StasisApp(client, [self.settings.app_name], CallHandler(parts))
+            handler = CallHandler(parts, client)
+            app = handler.stasis = StasisApp(client, [self.settings.app_name], handler)
             api = create_app(self.settings, store=parts.store, ari_probe=client.check)
             server = uvicorn.Server(
                 uvicorn.Config(

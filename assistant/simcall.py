@@ -43,6 +43,7 @@ class Step:
     say: str | None = None
     dtmf: str | None = None
     wait_for_turn: bool = True
+    interrupt_after_s: float | None = None  # instead of waiting for the turn: talk over the assistant
 
 
 @dataclass
@@ -154,7 +155,10 @@ class SimulatedCaller:
 
     async def _run_steps(self, channel: Channel, steps: list[Step]) -> None:
         for step in steps:
-            if step.wait_for_turn:
+            if step.interrupt_after_s is not None:
+                await _wait_for_talk(channel)
+                await asyncio.sleep(step.interrupt_after_s)
+            elif step.wait_for_turn:
                 await _wait_for_turn(channel)
             for sentence in split_sentences(step.say or ""):
                 await channel.play(self.voice.media_uri(await self.voice.ensure_async(sentence)))
@@ -179,23 +183,33 @@ class SimulatedCaller:
         return heard
 
 
+async def _wait_for_talk(channel: Channel) -> None:
+    """Wait until the far end starts talking."""
+    while await _next_talk_event(channel) != "ChannelTalkingStarted":
+        pass
+
+
 async def _wait_for_turn(channel: Channel) -> None:
     """Wait until the far end has talked and then paused (Asterisk's talk detection on our channel)."""
     talked = False
     while True:
-        get = asyncio.ensure_future(channel.talking.get())
-        gone = asyncio.ensure_future(channel.gone.wait())
-        done, _ = await asyncio.wait({get, gone}, return_when=asyncio.FIRST_COMPLETED)
-        for pending in (get, gone):
-            if pending not in done:
-                pending.cancel()
-        if gone in done:
-            raise CallerHungUp(channel.id)
-        kind = get.result()
+        kind = await _next_talk_event(channel)
         if kind == "ChannelTalkingStarted":
             talked = True
         elif talked:
             return
+
+
+async def _next_talk_event(channel: Channel) -> str:
+    get = asyncio.ensure_future(channel.talking.get())
+    gone = asyncio.ensure_future(channel.gone.wait())
+    done, _ = await asyncio.wait({get, gone}, return_when=asyncio.FIRST_COMPLETED)
+    for pending in (get, gone):
+        if pending not in done:
+            pending.cancel()
+    if gone in done:
+        raise CallerHungUp(channel.id)
+    return get.result()
 
 
 async def _first(*aws, within_s: float) -> bool:

@@ -235,6 +235,7 @@ def render_config(settings: Settings) -> Path:
         "app_name": settings.app_name,
         "smart_number": settings.smart_number,
         "assistant_line": settings.assistant_line,
+        "speech_test_line": settings.speech_test_line,
         "noload": "\n".join(f"noload => {name}" for name in dict.fromkeys(NOISY_MODULES)),
     }
     templates = resources.files("assistant.pbx") / "templates"
