@@ -67,9 +67,17 @@ class Call:
         resumed: the service lost and found this call again (it restarted mid-call).
     """
 
-    def __init__(self, channel: Channel, info: ChannelInfo, prompts: Prompts, speech: Speech, *,
-                 open_audio: Callable[[], Awaitable[CallerAudio]] | None = None, line: str = "smart",
-                 resumed: bool = False) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        info: ChannelInfo,
+        prompts: Prompts,
+        speech: Speech,
+        *,
+        open_audio: Callable[[], Awaitable[CallerAudio]] | None = None,
+        line: str = "smart",
+        resumed: bool = False,
+    ) -> None:
         self._channel = channel
         self.info = info
         self.prompts = prompts
@@ -119,8 +127,16 @@ class Call:
         await self._speak(text, playbacks)
         self.log_event("said", prompt=key, text=text, seconds=round(time.monotonic() - started, 3))
 
-    async def ask(self, key: str, expect: Expectation, *, no_input_s: float = NO_INPUT_S,
-                  reprompts: int = REPROMPTS, barge_in: bool = True, **fields: object) -> Answer:
+    async def ask(
+        self,
+        key: str,
+        expect: Expectation,
+        *,
+        no_input_s: float = NO_INPUT_S,
+        reprompts: int = REPROMPTS,
+        barge_in: bool = True,
+        **fields: object,
+    ) -> Answer:
         """Ask the prompt `key` and return what the caller answered, by voice or keypad.
 
         On no input or no match the question is asked again (with a short apology) up to
@@ -132,8 +148,9 @@ class Call:
             if attempt > 1:
                 sorry = "speech.no_input" if answer.kind == "no-input" else "speech.no_match"
                 text = f"{self.prompts.text(sorry)} {self.prompts.text(key, **fields)}"
-            answer = await self._turn(key, text, expect, no_input_s=no_input_s, barge_in=barge_in,
-                                      attempt=attempt)
+            answer = await self._turn(
+                key, text, expect, no_input_s=no_input_s, barge_in=barge_in, attempt=attempt
+            )
             answer.attempts = attempt
             if answer.understood:
                 break
@@ -157,13 +174,16 @@ class Call:
             path = await self.speech.tts.ensure_async(sentence)
             playbacks.append(await self._channel.start_playback(self.speech.tts.media_uri(path)))
             if self._end_of_last_speech is not None:
-                self.log_event("reply-latency", ms=round((time.monotonic() - self._end_of_last_speech) * 1000))
+                self.log_event(
+                    "reply-latency", ms=round((time.monotonic() - self._end_of_last_speech) * 1000)
+                )
                 self._end_of_last_speech = None
         for playback in playbacks:
             await playback.finished
 
-    async def _turn(self, key: str, text: str, expect: Expectation, *, no_input_s: float, barge_in: bool,
-                    attempt: int) -> Answer:
+    async def _turn(
+        self, key: str, text: str, expect: Expectation, *, no_input_s: float, barge_in: bool, attempt: int
+    ) -> Answer:
         if self._audio is None and self._open_audio is not None:
             self._audio = await self._open_audio()
         audio = self._audio
@@ -177,7 +197,8 @@ class Call:
             audio.drain()
             endpointer = Endpointer(self.speech.endpoint_for(expect))
             tasks["capture"] = asyncio.create_task(
-                capture_utterance(audio.frames, endpointer, self.speech.stream_for(expect), started))
+                capture_utterance(audio.frames, endpointer, self.speech.stream_for(expect), started)
+            )
             tasks["started"] = asyncio.create_task(started.wait())
 
         tasks["speak"] = asyncio.create_task(self._speak(text, playbacks))
@@ -187,7 +208,9 @@ class Call:
             listen()
         barged_in = False
         try:
-            watch = {tasks["speak"], tasks["key"], tasks["gone"]} | ({tasks["started"]} if barge_in else set())
+            watch = {tasks["speak"], tasks["key"], tasks["gone"]} | (
+                {tasks["started"]} if barge_in else set()
+            )
             done, _ = await asyncio.wait(watch, return_when=asyncio.FIRST_COMPLETED)
             if tasks["gone"] in done:
                 raise CallerHungUp(self._channel.id)
@@ -202,8 +225,11 @@ class Call:
             if tasks["key"].done():
                 answer = await self._keys(tasks["key"].result(), expect)
             else:
-                done, _ = await asyncio.wait({tasks["started"], tasks["key"], tasks["gone"]}, timeout=no_input_s,
-                                             return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait(
+                    {tasks["started"], tasks["key"], tasks["gone"]},
+                    timeout=no_input_s,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
                 if tasks["gone"] in done:
                     raise CallerHungUp(self._channel.id)
                 if tasks["key"] in done:
@@ -212,9 +238,18 @@ class Call:
                     answer = await self._hear(tasks, expect)
                 else:
                     answer = Answer("no-input")
-            self.log_event("turn", prompt=key, attempt=attempt, heard=answer.text, digits=answer.digits,
-                           confidence=round(answer.confidence, 3), decision=answer.kind, choice=answer.choice,
-                           barged_in=barged_in, prompt_s=round(prompt_s, 3))
+            self.log_event(
+                "turn",
+                prompt=key,
+                attempt=attempt,
+                heard=answer.text,
+                digits=answer.digits,
+                confidence=round(answer.confidence, 3),
+                decision=answer.kind,
+                choice=answer.choice,
+                barged_in=barged_in,
+                prompt_s=round(prompt_s, 3),
+            )
             return answer
         finally:
             for task in tasks.values():
@@ -239,8 +274,13 @@ class Call:
         self._end_of_last_speech = utterance.ended_at
         hypothesis = utterance.hypothesis
         text, confidence = hypothesis.text, hypothesis.confidence
-        self.log_event("heard", text=text, confidence=round(confidence, 3), speech_s=round(utterance.seconds, 2),
-                       recognition_ms=round((utterance.recognized_at - utterance.ended_at) * 1000))
+        self.log_event(
+            "heard",
+            text=text,
+            confidence=round(confidence, 3),
+            speech_s=round(utterance.seconds, 2),
+            recognition_ms=round((utterance.recognized_at - utterance.ended_at) * 1000),
+        )
         if isinstance(expect, Choices):
             choice = expect.choice_for(text)
             if choice is None or confidence < expect.min_confidence:

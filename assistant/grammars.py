@@ -33,12 +33,16 @@ def load_choices(name: str, folder: Path = GRAMMARS_DIR) -> Choices:
         phrases = entry.get("phrases", [])
         bad = [p for p in phrases if not isinstance(p, str) or not PHRASE.match(p)]
         if not phrases or bad:
-            raise AssistantError("grammar-invalid", f"{path}: choice {choice!r} needs lower-case phrases, got {bad}")
+            raise AssistantError(
+                "grammar-invalid", f"{path}: choice {choice!r} needs lower-case phrases, got {bad}"
+            )
         options[choice] = tuple(phrases)
         key = entry.get("key")
         if key is not None:
             if key in keys or key not in "0123456789*#":
-                raise AssistantError("grammar-invalid", f"{path}: key {key!r} of {choice!r} is invalid or taken")
+                raise AssistantError(
+                    "grammar-invalid", f"{path}: key {key!r} of {choice!r} is invalid or taken"
+                )
             keys[str(key)] = choice
     if not options:
         raise AssistantError("grammar-invalid", f"{path}: no choices")

@@ -34,6 +34,10 @@ class Prompts:
             list(string.Formatter().parse(text))
         return cls(texts)
 
+    def fixed_texts(self) -> list[str]:
+        """The prompts that have no {fields}: they can be synthesized ahead of the first call."""
+        return [text for text in self._texts.values() if not any(f for _, f, _, _ in string.Formatter().parse(text))]
+
     def text(self, key: str, **fields: object) -> str:
         try:
             return self._texts[key].format(**fields)

@@ -26,7 +26,7 @@ from assistant.flows.speech_test import speech_test
 from assistant.pbx import lab
 from assistant.prompts import Prompts
 from assistant.speech.asr.select import dictation_engine, grammar_engine
-from assistant.speech.tts import build_prompt_cache
+from assistant.speech.tts import build_prompt_cache, split_sentences
 from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
 from assistant.telephony.ari import AriClient
@@ -156,7 +156,11 @@ class Service:
         log.info("loading the Piper voice and the recognizers")
         speech = Speech(build_prompt_cache(self.settings), grammar_engine(self.settings),
                         dictation_engine(self.settings))
-        return Parts(self.settings, store, CallLog(store), Prompts.load(), speech)
+        prompts = Prompts.load()
+        for text in prompts.fixed_texts():
+            for sentence in split_sentences(text):
+                speech.tts.ensure(sentence)
+        return Parts(self.settings, store, CallLog(store), prompts, speech)
 
     async def run(self) -> None:
         creds = lab.ari_credentials(self.settings)

@@ -28,8 +28,9 @@ class Utterance:
         return len(self.audio) / 16000
 
 
-async def capture_utterance(frames: asyncio.Queue, endpointer: Endpointer, stream,
-                            started: asyncio.Event) -> Utterance:
+async def capture_utterance(
+    frames: asyncio.Queue, endpointer: Endpointer, stream, started: asyncio.Event
+) -> Utterance:
     """Read frames until the endpointer says the utterance ended; return the recognizer's final result.
 
     Args:

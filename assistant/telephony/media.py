@@ -73,8 +73,13 @@ class CallerAudio:
     Use `open_caller_audio` to create one and `close()` when the call ends.
     """
 
-    def __init__(self, client: AriClient, transport: asyncio.DatagramTransport, protocol: _RtpProtocol,
-                 frames: asyncio.Queue[np.ndarray]) -> None:
+    def __init__(
+        self,
+        client: AriClient,
+        transport: asyncio.DatagramTransport,
+        protocol: _RtpProtocol,
+        frames: asyncio.Queue[np.ndarray],
+    ) -> None:
         self._client = client
         self._transport = transport
         self._protocol = protocol
@@ -94,15 +99,20 @@ class CallerAudio:
 
     async def close(self) -> None:
         self._transport.close()
-        for path in (f"/channels/{self.snoop_id}", f"/channels/{self.media_id}", f"/bridges/{self.bridge_id}"):
+        for path in (
+            f"/channels/{self.snoop_id}",
+            f"/channels/{self.media_id}",
+            f"/bridges/{self.bridge_id}",
+        ):
             if path.endswith("/None"):
                 continue
             with contextlib.suppress(AriNotFound, Exception):
                 await self._client.delete(path)
 
 
-async def open_caller_audio(client: AriClient, channel: Channel, *, app: str, media_host: str,
-                            adopt) -> CallerAudio:
+async def open_caller_audio(
+    client: AriClient, channel: Channel, *, app: str, media_host: str, adopt
+) -> CallerAudio:
     """Start streaming the caller's audio on `channel` to a new local UDP socket.
 
     Args:
@@ -114,8 +124,9 @@ async def open_caller_audio(client: AriClient, channel: Channel, *, app: str, me
     """
     loop = asyncio.get_running_loop()
     frames: asyncio.Queue[np.ndarray] = asyncio.Queue(maxsize=QUEUE_FRAMES)
-    transport, protocol = await loop.create_datagram_endpoint(lambda: _RtpProtocol(frames),
-                                                              local_addr=(media_host, 0))
+    transport, protocol = await loop.create_datagram_endpoint(
+        lambda: _RtpProtocol(frames), local_addr=(media_host, 0)
+    )
     port = transport.get_extra_info("sockname")[1]
     audio = CallerAudio(client, transport, protocol, frames)
     try:
@@ -124,12 +135,22 @@ async def open_caller_audio(client: AriClient, channel: Channel, *, app: str, me
         adopt(audio.media_id)
         bridge = await client.post("/bridges", type="mixing", name=f"listen-{channel.id}")
         audio.bridge_id = bridge["id"]
-        await client.post(f"/channels/{channel.id}/snoop", spy="in", whisper="none", app=app,
-                          snoopId=audio.snoop_id)
-        await client.post("/channels/externalMedia", app=app, channelId=audio.media_id,
-                          external_host=f"{media_host}:{port}", format="slin16", encapsulation="rtp",
-                          transport="udp", direction="both")
-        await client.post(f"/bridges/{audio.bridge_id}/addChannel", channel=f"{audio.snoop_id},{audio.media_id}")
+        await client.post(
+            f"/channels/{channel.id}/snoop", spy="in", whisper="none", app=app, snoopId=audio.snoop_id
+        )
+        await client.post(
+            "/channels/externalMedia",
+            app=app,
+            channelId=audio.media_id,
+            external_host=f"{media_host}:{port}",
+            format="slin16",
+            encapsulation="rtp",
+            transport="udp",
+            direction="both",
+        )
+        await client.post(
+            f"/bridges/{audio.bridge_id}/addChannel", channel=f"{audio.snoop_id},{audio.media_id}"
+        )
     except BaseException:
         await audio.close()
         raise

@@ -13,7 +13,7 @@ FRAME = 320
 
 def frames(audio: np.ndarray):
     for start in range(0, len(audio) - FRAME + 1, FRAME):
-        yield audio[start:start + FRAME]
+        yield audio[start : start + FRAME]
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,32 @@ def test_yes_no_grammar_loads_with_keys():
     assert "that's right" in choices.phrases()
 
 
-@pytest.mark.parametrize(("heard", "choice"), [
-    ("yes", "yes"), ("Yes.", "yes"), ("That's right!", "yes"), ("nope", "no"), ("no thanks", "no"),
-    ("yess", "yes"), ("maybe later", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("heard", "choice"),
+    [
+        ("yes", "yes"),
+        ("Yes.", "yes"),
+        ("That's right!", "yes"),
+        ("nope", "no"),
+        ("no thanks", "no"),
+        ("yess", "yes"),
+        ("maybe later", None),
+        ("", None),
+    ],
+)
 def test_choice_for_heard_text(heard, choice):
     assert load_choices("yes_no").choice_for(heard) == choice
 
 
-@pytest.mark.parametrize(("heard", "digits"), [
-    ("one two three four", "1234"), ("1 2 3 4", "1234"), ("five oh five", "505"), ("hello", ""),
-])
+@pytest.mark.parametrize(
+    ("heard", "digits"),
+    [
+        ("one two three four", "1234"),
+        ("1 2 3 4", "1234"),
+        ("five oh five", "505"),
+        ("hello", ""),
+    ],
+)
 def test_digits_from_speech(heard, digits):
     assert Digits.from_speech(heard) == digits
 
@@ -41,6 +56,7 @@ def test_invalid_grammar_names_the_problem(tmp_path: Path):
 
 def test_duplicate_key_is_refused(tmp_path: Path):
     (tmp_path / "dup.toml").write_text(
-        '[choices.a]\nphrases = ["a"]\nkey = "1"\n[choices.b]\nphrases = ["b"]\nkey = "1"\n')
+        '[choices.a]\nphrases = ["a"]\nkey = "1"\n[choices.b]\nphrases = ["b"]\nkey = "1"\n'
+    )
     with pytest.raises(AssistantError, match="taken"):
         load_choices("dup", tmp_path)

@@ -1,0 +1,68 @@
+"""Where an incoming call goes: ring the owner's phones, or straight to voicemail. Pure rules.
+
+- A blocked number goes to voicemail without ringing.
+- Do-not-disturb, or no route that can ring (none configured, or only offline extensions):
+  voicemail at once, without making the caller wait for a ring timeout.
+- Screening on: only important calls ring; VIPs ring without being asked anything.
+- Screening off: every call rings.
+All reachable routes ring at the same time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    target: str  # what to dial, e.g. "PJSIP/+15557770001@pstn" or "PJSIP/101"
+    label: str  # "mobile" or "extension 101"
+
+
+@dataclass(frozen=True)
+class Plan:
+    ring: tuple[Route, ...]
+    reason: str
+
+    @property
+    def voicemail_now(self) -> bool:
+        return not self.ring
+
+
+def reachable_routes(
+    mobile: str | None, extensions: dict[str, bool], mobile_trunk: str = "pstn"
+) -> tuple[Route, ...]:
+    """The routes that can ring: the mobile (if set) and the extensions that are online.
+
+    Args:
+        mobile: the owner's mobile number, dialed out through `mobile_trunk`.
+        extensions: extension endpoint (e.g. "PJSIP/101") -> whether it is online now.
+    """
+    routes = []
+    if mobile:
+        routes.append(Route(f"PJSIP/{mobile}@{mobile_trunk}", "mobile"))
+    for endpoint, online in extensions.items():
+        if online:
+            routes.append(Route(endpoint, f"extension {endpoint.rsplit('/', 1)[-1]}"))
+    return tuple(routes)
+
+
+def plan_call(*, important: bool, blocked: bool, do_not_disturb: bool, routes: tuple[Route, ...]) -> Plan:
+    """Decide whether to ring (and what) or to take a message now."""
+    if blocked:
+        return Plan((), "blocked number")
+    if do_not_disturb:
+        return Plan((), "do not disturb")
+    if not routes:
+        return Plan((), "no route can ring")
+    if not important:
+        return Plan((), "not important")
+    return Plan(routes, "important")
+
+
+def ring_winner(answered_order: list[str], accepted: set[str]) -> str | None:
+    """The leg that gets the caller: the first to answer *and accept*; others are released."""
+    for leg in answered_order:
+        if leg in accepted:
+            return leg
+    return None
