@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant.prompts import Prompts
-from assistant.speech.endpointing import EndpointSettings, Endpointer
+from assistant.speech.endpointing import Endpointer, EndpointSettings
 from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences

@@ -36,10 +36,18 @@ class Prompts:
 
     def fixed_texts(self) -> list[str]:
         """The prompts that have no {fields}: they can be synthesized ahead of the first call."""
-        return [text for text in self._texts.values() if not any(f for _, f, _, _ in string.Formatter().parse(text))]
+        return [
+            text
+            for text in self._texts.values()
+            if not any(f for _, f, _, _ in string.Formatter().parse(text))
+        ]
 
     def text(self, key: str, **fields: object) -> str:
         try:
             return self._texts[key].format(**fields)
         except KeyError as exc:
             raise AssistantError("prompt-missing", f"prompt {key} or its field {exc} is missing") from exc
+
+
+def _fields(text: str) -> list[str]:
+    return [field for _, field, _, _ in string.Formatter().parse(text) if field]
