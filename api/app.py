@@ -1,4 +1,4 @@
-"""The FastAPI application: call history (``/calls``) and health (``/healthz``)."""
+"""The FastAPI application: the REST API (calls, contacts, voicemails, settings, auth), health, portal."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import FastAPI, Path, Query, Response
+from fastapi import FastAPI, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 
+from api.context import AppContext
 from api.handlers import install_error_handlers
-from api.schemas import CallPage, CallPublic, Check, ErrorBody, Health
+from api.portal import install_portal
+from api.routes import auth, calls, contacts, voicemails
+from api.routes import settings as settings_routes
+from api.schemas import Check, Health
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -24,19 +27,30 @@ AriProbe = Callable[[], Awaitable[None]]
 
 TITLE = "Smart Number assistant API"
 ARI_PROBE_TIMEOUT_S = 5.0
-_MAX_ID = 2**63 - 1
-_ERRORS = {
-    400: {"model": ErrorBody, "description": "Bad request"},
-    422: {"model": ErrorBody, "description": "Invalid parameters"},
-    500: {"model": ErrorBody, "description": "Internal error"},
-    503: {"model": ErrorBody, "description": "Database unavailable"},
-}
+DESCRIPTION = """Call history, phonebook, voicemail, settings and billing export of the Smart Number.
+
+**Authentication**: `POST /auth/token` with e-mail and password returns a bearer token; send it as
+`Authorization: Bearer <token>`. The web portal (`/portal/`) uses a session cookie instead; requests
+made with the cookie that change something also need the `X-CSRF-Token` header.
+
+**Errors** are JSON: `{"detail": "...", "code": "..."}`, and for 422 an `errors` list naming each field.
+Everything an account owns (calls, contacts, voicemails, settings) is visible only to that account:
+another account's id answers 404.
+"""
+TAGS = [
+    {"name": "calls", "description": "The unified call log and the billing export"},
+    {"name": "contacts", "description": "The phonebook"},
+    {"name": "voicemails", "description": "Messages callers left"},
+    {"name": "settings", "description": "The owner's Smart Number settings"},
+    {"name": "auth", "description": "Bearer tokens"},
+    {"name": "health", "description": "Is the service working"},
+]
 
 
 def create_app(
     settings: Settings, *, store: Store | None = None, ari_probe: AriProbe | None = None
 ) -> FastAPI:
-    """Build the API application.
+    """Build the API application (and the portal served beside it).
 
     Args:
         settings: Service settings; the database URL is taken from them when ``store`` is None.
@@ -53,7 +67,6 @@ def create_app(
     """
     owns_store = store is None
     db = store if store is not None else open_store(settings.effective_database_url)
-    calls = CallLog(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -65,34 +78,17 @@ def create_app(
             if owns_store:
                 db.close()
 
-    app = FastAPI(
-        title=TITLE,
-        description="Call history and health of the Smart Number phone assistant.",
-        lifespan=lifespan,
-    )
+    app = FastAPI(title=TITLE, description=DESCRIPTION, version="1.0.0", openapi_tags=TAGS, lifespan=lifespan)
+    app.state.context = AppContext.build(settings, db)
     install_error_handlers(app)
+    for module in (calls, contacts, voicemails, settings_routes, auth):
+        app.include_router(module.router)
 
-    @app.get("/calls", response_model=CallPage, responses=_ERRORS, tags=["calls"])
-    def list_calls(
-        limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
-        cursor: Annotated[str | None, Query(description="next_cursor from the previous page")] = None,
-    ) -> CallPage:
-        """List calls, newest first."""
-        rows, next_cursor = calls.list_calls(limit, cursor)
-        return CallPage(items=[CallPublic.model_validate(row) for row in rows], next_cursor=next_cursor)
+    install_portal(app)
 
-    @app.get(
-        "/calls/{call_id}",
-        response_model=CallPublic,
-        responses={404: {"model": ErrorBody, "description": "No such call"}, **_ERRORS},
-        tags=["calls"],
-    )
-    def get_call(call_id: Annotated[int, Path(ge=-_MAX_ID, le=_MAX_ID)]) -> CallPublic:
-        """Return one call with its event log."""
-        row = calls.get(call_id)
-        if row is None:
-            raise AssistantError("not-found", f"call {call_id} not found")
-        return CallPublic.model_validate(row)
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/portal/", status_code=303)
 
     @app.get(
         "/healthz",
@@ -101,7 +97,7 @@ def create_app(
         tags=["health"],
     )
     async def healthz(response: Response) -> Health:
-        """Report whether the database and Asterisk ARI are reachable."""
+        """Report whether the database and Asterisk ARI are reachable (no authentication)."""
         db_check, ari_check = await asyncio.gather(_check_db(db), _check_ari(ari_probe))
         healthy = db_check.ok and ari_check.ok
         if not healthy:

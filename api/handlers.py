@@ -1,4 +1,8 @@
-"""Exception handlers that turn every failure into a JSON body with a one-line ``detail``."""
+"""Exception handlers that turn every failure into a JSON body with a one-line ``detail``.
+
+Statuses come from the error code (``not-found`` 404, ``duplicate-contact`` 409, ...); anything
+unexpected is logged with its traceback and answered with a 500 that leaks nothing.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,22 @@ from assistant.errors import AssistantError
 
 logger = logging.getLogger(__name__)
 
-_STATUS_BY_CODE = {"bad-cursor": 400, "not-found": 404}
+_STATUS_BY_CODE = {
+    "bad-cursor": 400,
+    "bad-upload": 400,
+    "unauthenticated": 401,
+    "csrf-failed": 403,
+    "not-found": 404,
+    "audio-missing": 404,
+    "duplicate-contact": 409,
+    "no-number": 409,
+    "line-taken": 409,
+    "user-exists": 409,
+    "payload-too-large": 413,
+    "unsupported-media": 415,
+    "login-locked": 429,
+    "voicemail-undeletable": 503,
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -69,7 +88,18 @@ async def _assistant_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc.code)
     if status >= 500:
         logger.warning("%s %s failed: %s (%s)", request.method, request.url.path, exc.message, exc.code)
-    return error_response(status, exc.message, exc.code)
+    response = error_response(status, exc.message, exc.code)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    retry_after = getattr(exc, "retry_after_s", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(int(retry_after) + 1)
+    return response
+
+
+def field_error(field: str, message: str, where: str = "body") -> RequestValidationError:
+    """Return a 422 error naming one field, shaped like FastAPI's own validation errors."""
+    return RequestValidationError([{"loc": (where, field), "msg": message, "type": "value_error"}])
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from assistant.prompts import Prompts
 from assistant.speech.endpointing import Endpointer, EndpointSettings
@@ -20,6 +21,7 @@ from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSp
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
 from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo, Playback
+from assistant.telephony.dialer import Dialer
 from assistant.telephony.media import CallerAudio
 
 __all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", "Speech"]
@@ -29,6 +31,12 @@ log = logging.getLogger(__name__)
 NO_INPUT_S = 5.0
 INTER_DIGIT_S = 3.0
 REPROMPTS = 2
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path
+    seconds: float
 
 
 @dataclass
@@ -62,8 +70,10 @@ class Call:
         info: who called which number.
         prompts: the prompt texts.
         speech: TTS and recognizers.
-        open_audio: starts the live stream of the caller's audio (done on the first question).
-        line: which line was called ("smart" or "line").
+        media: starts the live stream of a channel's audio (done on the first question).
+        dialer: places outbound legs, hold music, bridges.
+        recordings_dir: where Asterisk's recordings appear to this process.
+        line: which line was called ("smart", "line", "speechtest"), or a leg's label.
         resumed: the service lost and found this call again (it restarted mid-call).
     """
 
@@ -74,7 +84,9 @@ class Call:
         prompts: Prompts,
         speech: Speech,
         *,
-        open_audio: Callable[[], Awaitable[CallerAudio]] | None = None,
+        media: Callable[[Channel], Awaitable[CallerAudio]] | None = None,
+        dialer: Dialer | None = None,
+        recordings_dir: Path | None = None,
         line: str = "smart",
         resumed: bool = False,
     ) -> None:
@@ -82,13 +94,21 @@ class Call:
         self.info = info
         self.prompts = prompts
         self.speech = speech
-        self._open_audio = open_audio
+        self._media = media
+        self._dialer = dialer
+        self._recordings_dir = recordings_dir
         self._audio: CallerAudio | None = None
         self.line = line
         self.resumed = resumed
         self.events: list[dict] = []
         self.answered_at: datetime | None = None
         self.hung_up_by_us = False
+        self.outcome: str | None = None  # set by a flow: "answered" (connected), "voicemail"
+        self.screening: dict | None = None
+        self.started_at = datetime.now(UTC)
+        self.accepted_at: datetime | None = None  # a leg: when the owner accepted the call
+        self.legs: list[Call] = []
+        self.record_id: int | None = None  # the call-log row, once written
         self._end_of_last_speech: float | None = None
 
     @property
@@ -106,6 +126,10 @@ class Call:
     @property
     def hangup_cause(self) -> str | None:
         return self._channel.hangup_cause
+
+    @property
+    def ended_at(self) -> datetime | None:
+        return self._channel.gone_at
 
     def log_event(self, kind: str, **details: object) -> None:
         self.events.append({"at": datetime.now(UTC).isoformat(), "event": kind, **details})
@@ -156,6 +180,83 @@ class Call:
                 break
         return answer
 
+    async def record_message(self, *, max_s: int, max_silence_s: int = 5) -> Recording | None:
+        """Beep and record what the caller says until `#`, silence, `max_s` or hang-up.
+
+        Returns the recording (as Asterisk wrote it) even when the caller hung up while speaking.
+        """
+        name = f"voicemail/{self._channel.id}-{int(time.time())}"
+        started = time.monotonic()
+        try:
+            finished = await self._channel.record(
+                name,
+                fmt="wav",
+                max_duration_s=max_s,
+                max_silence_s=max_silence_s,
+                beep=True,
+                terminate_on="#",
+            )
+        except CallerHungUp:
+            return None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(finished), timeout=max_s + 10)
+        path = self._recordings_dir / f"{name}.wav" if self._recordings_dir else None
+        if path is None or not path.exists():
+            return None
+        recording = Recording(path, round(time.monotonic() - started, 2))
+        self.log_event("recorded", seconds=recording.seconds)
+        return recording
+
+    async def hold(self) -> None:
+        """Music on hold for the caller while we do something else."""
+        await self._dialer.start_hold_music(self._channel)
+
+    async def unhold(self) -> None:
+        await self._dialer.stop_hold_music(self._channel)
+
+    async def dial(self, target: str, label: str, *, caller_id: str, timeout_s: float) -> Call | None:
+        """Start ringing `target`; return the leg as a Call (answered when `leg.wait_answered()` returns)."""
+        leg = await self._dialer.dial(target, label, caller_id=caller_id, timeout_s=timeout_s)
+        if leg is None:
+            return None
+        self.log_event("ringing", leg=label)
+        leg_call = Call(
+            leg.channel,
+            leg.info(caller_id),
+            self.prompts,
+            self.speech,
+            media=self._media,
+            dialer=self._dialer,
+            recordings_dir=self._recordings_dir,
+            line=label,
+        )
+        self.legs.append(leg_call)
+        return leg_call
+
+    async def wait_answered(self) -> bool:
+        """For a dialed leg: True when it answered, False when it ended first (busy, no answer)."""
+        answered = asyncio.ensure_future(self._channel.answered.wait())
+        gone = asyncio.ensure_future(self._channel.gone.wait())
+        await asyncio.wait({answered, gone}, return_when=asyncio.FIRST_COMPLETED)
+        answered.cancel()
+        gone.cancel()
+        if self._channel.answered.is_set() and not self._channel.gone.is_set():
+            self.answered_at = datetime.now(UTC)
+            return True
+        return False
+
+    async def wait_gone(self) -> None:
+        await self._channel.gone.wait()
+
+    async def connect(self, other: Call) -> None:
+        """Bridge the caller with another party until one of them hangs up."""
+        await self.close()
+        await other.close()
+        await self._dialer.stop_hold_music(self._channel)
+        self.log_event("connected", to=other.line)
+        left = await self._dialer.connect(self._channel, other._channel)
+        self.log_event("disconnected", first_to_leave="caller" if left == "first" else other.line)
+
     async def hangup(self) -> None:
         self.hung_up_by_us = True
         self.log_event("hangup", by="assistant")
@@ -184,8 +285,8 @@ class Call:
     async def _turn(
         self, key: str, text: str, expect: Expectation, *, no_input_s: float, barge_in: bool, attempt: int
     ) -> Answer:
-        if self._audio is None and self._open_audio is not None:
-            self._audio = await self._open_audio()
+        if self._audio is None and self._media is not None:
+            self._audio = await self._media(self._channel)
         audio = self._audio
         assert audio is not None, "the call has no audio stream"
         turn_started = time.monotonic()
@@ -251,6 +352,10 @@ class Call:
                 prompt_s=round(prompt_s, 3),
             )
             return answer
+        except CallerHungUp:
+            self.log_event("turn", prompt=key, attempt=attempt, decision="hangup", barged_in=barged_in,
+                           prompt_s=round(time.monotonic() - turn_started, 3))
+            raise
         finally:
             for task in tasks.values():
                 if not task.done():

@@ -1,4 +1,4 @@
-"""The `assistant` command: up, call, pbx, db.
+"""The `assistant` command: up, call, pbx, db, user.
 
 Errors the service anticipates (`AssistantError`) end the command with one line on stderr and
 exit status 2; anything else is a bug and keeps its traceback.
@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -66,7 +67,185 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(run=cmd_db)
+
+    evaluate = commands.add_parser("eval", help="measure recognition and decisions on recorded cases")
+    kinds = evaluate.add_subparsers(dest="eval_kind", required=True)
+    asr = kinds.add_parser("asr", help="word error rate of the dictation role")
+    asr.add_argument("--cases", type=Path, required=True, help='JSONL: {"audio": "x.wav", "text": "..."}')
+    asr.add_argument("--engine", choices=["auto", "whisper", "pocketsphinx", "vosk"])
+    asr.add_argument("--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first")
+    asr.set_defaults(run=cmd_eval_asr)
+    screening = kinds.add_parser("screening", help="precision and recall of the importance decision")
+    screening.add_argument(
+        "--cases", type=Path, required=True, help='JSONL: {"audio": "x.wav", "important": true}'
+    )
+    screening.add_argument(
+        "--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first"
+    )
+    screening.set_defaults(run=cmd_eval_screening)
+
+    models = commands.add_parser("models", help="speech models")
+    model_actions = models.add_subparsers(dest="models_action", required=True)
+    install = model_actions.add_parser("install", help="download and verify a model")
+    install.add_argument("model", choices=["vosk-en"])
+    install.add_argument("--dest", type=Path, help="where to unpack it (default: the cache folder)")
+    install.set_defaults(run=cmd_models_install)
+
+    add_user_commands(commands)
     return parser
+
+
+def cmd_eval_asr(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.speech.asr.evaluate import run_eval_asr
+
+    run_eval_asr(settings, args.cases, args.engine, args.telephony)
+    return 0
+
+
+def cmd_eval_screening(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.eval.screening import run_eval_screening
+
+    run_eval_screening(settings, args.cases, args.telephony)
+    return 0
+
+
+def cmd_models_install(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.speech.asr.models_install import install_vosk_en
+
+    dest = args.dest or settings.cache_dir / "models" / "vosk-model-small-en-us"
+    path = install_vosk_en(dest)
+    print(json.dumps({"installed": str(path), "use": f"ASSISTANT_VOSK_MODEL={path}"}))
+    return 0
+
+
+def add_user_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``assistant user create|list|set-password|token``."""
+    user = commands.add_parser("user", help="accounts of the portal and the API")
+    actions = user.add_subparsers(dest="user_action", required=True)
+
+    create = actions.add_parser("create", help="create a user (the owner of a Smart Number)")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", help="at least 10 characters; else read from ASSISTANT_USER_PASSWORD")
+    create.add_argument("--name", help="the owner's name (default: ASSISTANT_OWNER_NAME)")
+    create.add_argument("--smart-number", help="the owner's Smart Number (default: ASSISTANT_SMART_NUMBER)")
+    create.add_argument(
+        "--assistant-line", help="the owner's assistant line (default: ASSISTANT_ASSISTANT_LINE)"
+    )
+    create.add_argument(
+        "--line", action="append", default=[], help="another line whose calls are this owner's"
+    )
+    create.add_argument("--time-zone", default=None, help="IANA time zone (default America/New_York)")
+    create.add_argument("--country", default=None, help="default country of phone numbers (default US)")
+    create.set_defaults(run=cmd_user_create)
+
+    listing = actions.add_parser("list", help="list users")
+    listing.set_defaults(run=cmd_user_list)
+
+    password = actions.add_parser(
+        "set-password", help="change a password (ends that user's sessions and tokens)"
+    )
+    password.add_argument("--email", required=True)
+    password.add_argument("--password", help="else read from ASSISTANT_USER_PASSWORD")
+    password.set_defaults(run=cmd_user_password)
+
+    token = actions.add_parser("token", help="print a new API bearer token for a user (just the token)")
+    token.add_argument("--email", required=True)
+    token.add_argument("--label", default="cli", help="a name for the token")
+    token.set_defaults(run=cmd_user_token)
+
+
+def _open_users(settings: Settings):
+    from assistant.store.db import open_store
+    from assistant.store.users import Users
+
+    store = open_store(settings.effective_database_url)
+    store.migrate()
+    return store, Users(store)
+
+
+def _password(args: argparse.Namespace) -> str:
+    import os
+
+    password = args.password or os.environ.get("ASSISTANT_USER_PASSWORD")
+    if not password:
+        raise AssistantError("bad-password", "give --password or set ASSISTANT_USER_PASSWORD")
+    return password
+
+
+def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.domain import owner_settings as rules
+
+    password = _password(args)
+    try:
+        country = rules.check_country(args.country or rules.DEFAULT_COUNTRY)
+        time_zone = rules.check_time_zone(args.time_zone or rules.DEFAULT_TIME_ZONE)
+        smart = rules.check_number(args.smart_number or settings.smart_number, country)
+        line = rules.check_number(args.assistant_line or settings.assistant_line, country)
+        extra = tuple(rules.check_numbers(args.line, country))
+    except ValueError as exc:
+        raise AssistantError("bad-argument", str(exc)) from None
+    store, users = _open_users(settings)
+    try:
+        account = users.create(
+            args.email,
+            password,
+            args.name or settings.owner_name,
+            smart_number=smart,
+            assistant_line=line,
+            extra_lines=extra,
+            time_zone=time_zone,
+            default_country=country,
+        )
+    finally:
+        store.close()
+    print(
+        json.dumps(
+            {
+                "id": account.id,
+                "email": account.email,
+                "smart_number": smart,
+                "assistant_line": line,
+                "lines": list(extra),
+            }
+        )
+    )
+    return 0
+
+
+def cmd_user_list(settings: Settings, args: argparse.Namespace) -> int:
+    store, users = _open_users(settings)
+    try:
+        for account in users.list():
+            print(json.dumps({"id": account.id, "email": account.email, "name": account.name}))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
+    password = _password(args)
+    store, users = _open_users(settings)
+    try:
+        users.set_password(args.email, password)
+    finally:
+        store.close()
+    print(json.dumps({"email": args.email.strip().lower(), "password_changed": True}))
+    return 0
+
+
+def cmd_user_token(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.store.users import normalize_email
+
+    store, users = _open_users(settings)
+    try:
+        account = next((a for a in users.list() if a.email == normalize_email(args.email)), None)
+        if account is None:
+            raise AssistantError("not-found", f"no user with e-mail {normalize_email(args.email)}")
+        token, _expires = users.issue_token(account.id, args.label)
+    finally:
+        store.close()
+    print(token)
+    return 0
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:

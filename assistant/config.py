@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     sounds_dir_in_asterisk: str | None = None
     # Folder where that Asterisk writes recordings, as this process can read it.
     recordings_dir: Path | None = None
+    # Folder where the dialplan fallback leaves messages while the application is down.
+    fallback_dir: Path | None = None
+
+    # Outgoing mail (voicemail notifications).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "assistant@smart-number.local"
 
     # The lab Asterisk.
     lab_name: str = "default"
@@ -78,6 +88,7 @@ class Settings(BaseSettings):
 
     # Speech.
     voice: str = "en_US-joe-medium"
+    vosk_model: Path | None = Field(default=None, description="an unpacked Vosk model folder")
     dictation_engine: str = "auto"
     grammar_engine: str = "auto"
     asr_threads: int = 2
@@ -136,6 +147,13 @@ class Settings(BaseSettings):
         if self.uses_lab:
             return self.lab_dir / "spool" / "recording"
         return Path("/var/spool/asterisk/recording")
+
+    @property
+    def effective_fallback_dir(self) -> Path:
+        """Where the dialplan leaves messages taken while the application was down."""
+        if self.fallback_dir is not None:
+            return self.fallback_dir
+        return self.lab_dir / "spool" / "fallback"
 
     @property
     def effective_ari_url(self) -> str:

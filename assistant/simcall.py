@@ -44,6 +44,7 @@ class Step:
     dtmf: str | None = None
     wait_for_turn: bool = True
     interrupt_after_s: float | None = None  # instead of waiting for the turn: talk over the assistant
+    hang_up_after: bool = False  # hang up as soon as this step is done
 
 
 @dataclass
@@ -129,23 +130,18 @@ class SimulatedCaller:
         try:
             await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
             recording = await channel.record(recording_name, fmt="wav")
-            if hangup_after_s is not None:
-                script = asyncio.sleep(hangup_after_s)
-            else:
-                script = self._run_steps(channel, steps)
+            limit_s = hangup_after_s if hangup_after_s is not None else max_call_s
+            deadline = time.monotonic() + limit_s
             try:
-                await asyncio.wait_for(script, timeout=max_call_s)
-                if hangup_after_s is None:
-                    await asyncio.wait_for(
-                        channel.gone.wait(), timeout=max(1.0, max_call_s - (time.monotonic() - started))
-                    )
+                await asyncio.wait_for(self._run_steps(channel, steps), timeout=limit_s)
+                await asyncio.wait_for(channel.gone.wait(), timeout=max(0.01, deadline - time.monotonic()))
             except TimeoutError:
                 pass
-            if channel.gone.is_set():
-                ended_by = "assistant"
         except CallerHungUp:
-            ended_by = "assistant"
+            pass
         finally:
+            if channel.gone.is_set() and not channel.hung_up_here:
+                ended_by = "assistant"
             if not channel.gone.is_set():
                 await channel.hangup()
         duration = time.monotonic() - started
@@ -164,6 +160,9 @@ class SimulatedCaller:
                 await channel.play(self.voice.media_uri(await self.voice.ensure_async(sentence)))
             if step.dtmf:
                 await channel.send_dtmf(step.dtmf)
+            if step.hang_up_after:
+                await channel.hangup()
+                return
 
     async def _finished_recording(self, recording: asyncio.Future | None, name: str) -> Path | None:
         if recording is None:
@@ -232,3 +231,99 @@ async def simulated_caller(settings: Settings) -> AsyncIterator[SimulatedCaller]
     asr = await asyncio.to_thread(WhisperDictation, None, settings.asr_threads)
     async with SimulatedCaller(settings, voice, asr.transcribe) as caller:
         yield caller
+
+
+@dataclass
+class PhoneScript:
+    """How a simulated phone (the owner's mobile or desk phone) behaves when it rings."""
+
+    answer_after_s: float | None = 1.0  # None: never answers
+    steps: list[Step] = field(default_factory=list)  # after answering, e.g. wait for the whisper, press 1
+    stay_s: float = 6.0  # after the steps, stay on the line this long (unless the far end hangs up)
+    speak_after_connect: str | None = None
+
+
+@dataclass
+class PhoneCall:
+    number: str
+    answered: bool
+    heard: list[Heard]
+    ended_by: str
+
+
+class SimulatedPhones:
+    """Answers the lab's phones (the `labphones` application) by script, and records what they hear."""
+
+    APP = "labphones"
+
+    def __init__(self, caller: SimulatedCaller) -> None:
+        self.caller = caller
+        self.scripts: dict[str, PhoneScript] = {}
+        self.calls: dict[str, list[asyncio.Future]] = {}
+        self.rang: dict[str, int] = {}
+        self.stasis = StasisApp(caller.client, [self.APP], self._ring)
+        self._task: asyncio.Task | None = None
+
+    async def __aenter__(self) -> SimulatedPhones:
+        self._task = asyncio.create_task(self.stasis.run())
+        await asyncio.wait_for(self.stasis.connected.wait(), timeout=10)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stasis.stop()
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+
+    def script(self, number: str, script: PhoneScript) -> None:
+        self.scripts[number] = script
+        self.rang.pop(number, None)
+
+    async def answered_calls(self, number: str) -> list[PhoneCall]:
+        """Wait for the calls of `number` to finish and return them."""
+        return [await future for future in self.calls.get(number, [])]
+
+    async def _ring(self, call: IncomingCall) -> None:
+        number = call.info.args[0] if call.info.args else call.info.dialed
+        self.rang[number] = self.rang.get(number, 0) + 1
+        outcome = asyncio.get_running_loop().create_future()
+        self.calls.setdefault(number, []).append(outcome)
+        try:
+            outcome.set_result(await self._answer(call, number))
+        except BaseException as exc:
+            outcome.set_exception(exc)
+            raise
+
+    async def _answer(self, call: IncomingCall, number: str) -> PhoneCall:
+        script = self.scripts.get(number, PhoneScript(answer_after_s=None))
+        channel = call.channel
+        try:
+            await channel.ring()
+            if script.answer_after_s is None:
+                await asyncio.wait_for(channel.gone.wait(), timeout=120)
+                return PhoneCall(number, False, [], "caller")
+            await asyncio.sleep(script.answer_after_s)
+            await channel.answer()
+            await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
+            name = f"sim/phone-{channel.id}"
+            recording = await channel.record(name, fmt="wav")
+            ended_by = "phone"
+            try:
+                await self.caller._run_steps(channel, script.steps)
+                if script.speak_after_connect:
+                    await self.caller._run_steps(
+                        channel, [Step(say=script.speak_after_connect, wait_for_turn=False)]
+                    )
+                await asyncio.wait_for(channel.gone.wait(), timeout=script.stay_s)
+                ended_by = "far end"
+            except (CallerHungUp, TimeoutError):
+                ended_by = "far end" if channel.gone.is_set() else "phone"
+            finally:
+                if not channel.gone.is_set():
+                    await channel.hangup()
+            path = await self.caller._finished_recording(recording, name)
+            heard = await asyncio.to_thread(self.caller._transcribe_file, path) if path else []
+            return PhoneCall(number, True, heard, ended_by)
+        except CallerHungUp:
+            return PhoneCall(number, channel.answered.is_set(), [], "far end")

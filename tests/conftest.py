@@ -45,6 +45,7 @@ def lab_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "ASSISTANT_LAB_RTP_START": str(TEST_RTP_START),
             "ASSISTANT_LAB_RTP_END": str(TEST_RTP_END),
             "ASSISTANT_API_PORT": str(free_port()),
+        "ASSISTANT_SMTP_PORT": str(free_port()),
             "ASSISTANT_DATA_DIR": str(tmp_path_factory.mktemp("data")),
             "ASSISTANT_LOG_LEVEL": "INFO",
         }
@@ -81,15 +82,36 @@ def asterisk(settings: Settings) -> Iterator[Settings]:
     shutil.rmtree(settings.lab_dir, ignore_errors=True)
 
 
+OWNER_EMAIL = "owner@example.com"
+OWNER_PASSWORD = "correct horse battery staple"
+
+
+def run_cli(env: dict[str, str], *args: str) -> str:
+    """Run an `assistant` command against the test instance; return its standard output."""
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+    if done.returncode != 0:
+        raise RuntimeError(f"assistant {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def owner_token(lab_env: dict[str, str]) -> str:
+    """The owner of the Smart Number (created in the service's database) and an API token for them."""
+    run_cli(lab_env, "user", "create", "--email", OWNER_EMAIL, "--password", OWNER_PASSWORD)
+    return run_cli(lab_env, "user", "token", "--email", OWNER_EMAIL).strip().splitlines()[-1]
+
+
 class ServiceProcess:
     """`assistant up` as a real process, against the test lab."""
 
-    def __init__(self, env: dict[str, str], settings: Settings, log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], settings: Settings, log_path: Path, token: str) -> None:
         self.env = env
         self.settings = settings
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.api = f"http://127.0.0.1:{settings.api_port}"
+        self.http = httpx.Client(base_url=self.api, headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
@@ -132,9 +154,19 @@ class ServiceProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def calls(self) -> list[dict]:
-        reply = httpx.get(f"{self.api}/calls", params={"limit": 200}, timeout=5)
+        reply = self.http.get("/calls", params={"limit": 200})
         reply.raise_for_status()
         return reply.json()["items"]
+
+    def call(self, call_id: int) -> dict:
+        reply = self.http.get(f"/calls/{call_id}")
+        reply.raise_for_status()
+        return reply.json()
+
+    def update_settings(self, **changes: object) -> dict:
+        reply = self.http.patch("/settings", json=changes)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
 
     def call_from(self, number: str, timeout_s: float = 10.0) -> dict:
         """The finished call-log row of the call from `number` (waits for its end to be written)."""
@@ -149,9 +181,9 @@ class ServiceProcess:
 
 
 @pytest.fixture(scope="session")
-def service(asterisk: Settings, lab_env: dict[str, str]) -> Iterator[ServiceProcess]:
+def service(asterisk: Settings, lab_env: dict[str, str], owner_token: str) -> Iterator[ServiceProcess]:
     ARTIFACTS.mkdir(exist_ok=True)
-    process = ServiceProcess(lab_env, asterisk, ARTIFACTS / "service.log")
+    process = ServiceProcess(lab_env, asterisk, ARTIFACTS / "service.log", owner_token)
     process.start()
     yield process
     process.stop()

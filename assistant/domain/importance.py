@@ -67,6 +67,12 @@ def normalize_number(number: str) -> str:
     return digits
 
 
+def is_listed(number: str, numbers: tuple[str, ...]) -> bool:
+    """Whether `number` is among `numbers`, ignoring formatting (spaces, dashes, brackets)."""
+    wanted = normalize_number(number)
+    return bool(wanted) and wanted in {normalize_number(n) for n in numbers}
+
+
 def decide_importance(
     transcript: str,
     *,
@@ -78,10 +84,9 @@ def decide_importance(
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS,
 ) -> Decision:
     """Decide importance; the reason names the signal that decided it."""
-    number = normalize_number(caller_number)
-    if number and number in {normalize_number(n) for n in blocked_numbers}:
+    if is_listed(caller_number, blocked_numbers):
         return Decision(False, "blocked number")
-    if number and number in {normalize_number(n) for n in vip_numbers}:
+    if is_listed(caller_number, vip_numbers):
         return Decision(True, "VIP caller")
     if contact_important:
         return Decision(True, "important contact")

@@ -55,7 +55,10 @@ class MailSender:
 
     async def run(self) -> None:
         while True:
-            await self.run_once()
+            try:
+                await self.run_once()
+            except Exception as exc:  # the database may be down: keep the loop, try again later
+                log.error("mail outbox unavailable: %s", exc)
             self.wake.clear()
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=POLL_S)

@@ -221,7 +221,7 @@ def render_config(settings: Settings) -> Path:
     """Write the lab instance's configuration from the templates; return its asterisk.conf."""
     creds = ari_credentials(settings)
     lab = settings.lab_dir
-    for sub in ("etc", "db", "keys", "spool/recording", "run", "log", "cache", "sounds"):
+    for sub in ("etc", "db", "keys", "spool/recording", "spool/fallback", "run", "log", "cache", "sounds"):
         (lab / sub).mkdir(parents=True, exist_ok=True)
     values = {
         "lab_name": settings.lab_name,
@@ -236,6 +236,8 @@ def render_config(settings: Settings) -> Path:
         "smart_number": settings.smart_number,
         "assistant_line": settings.assistant_line,
         "speech_test_line": settings.speech_test_line,
+        "fallback_dir": f"{settings.lab_dir_in_root}/spool/fallback",
+        "voicemail_max_s": 180,
         "noload": "\n".join(f"noload => {name}" for name in dict.fromkeys(NOISY_MODULES)),
     }
     templates = resources.files("assistant.pbx") / "templates"

@@ -38,7 +38,8 @@ CURRENCY = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)")
 DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
 THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}\b)")
 NUMBER = re.compile(r"\d+")
-DROPPED = re.compile(r"['\u2019.]")
+DROPPED = re.compile(r"['.]")
+DROPPED_KEEPING_APOSTROPHES = re.compile(r"\.")
 
 
 def cardinal(number: int) -> str:
@@ -118,7 +119,7 @@ def _keep(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, keep_apostrophes: bool = False) -> str:
     """Text reduced to what was said, for comparing a transcript with a reference.
 
     Lowercases, writes numbers as words, drops apostrophes and periods inside words ("it's" ->
@@ -127,17 +128,21 @@ def normalize(text: str) -> str:
 
     Args:
         text: a transcript or reference in any script.
+        keep_apostrophes: keep apostrophes inside words ("it's"), as pronunciation
+            dictionaries spell them; a typographic apostrophe becomes "'".
 
     Returns:
         The normalized words separated by single spaces ("" when nothing is left).
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
     for symbol, words in SYMBOLS.items():
         text = text.replace(symbol, words)
     text = _spell_numbers(text)
-    text = DROPPED.sub("", text)
-    text = "".join(char if _keep(char) else " " for char in text)
-    return " ".join(SPELLING_VARIANTS.get(word, word) for word in text.split())
+    text = (DROPPED_KEEPING_APOSTROPHES if keep_apostrophes else DROPPED).sub("", text)
+    kept = "'" if keep_apostrophes else ""
+    text = "".join(char if _keep(char) or char in kept else " " for char in text)
+    cleaned = (word.strip("'") for word in text.split())
+    return " ".join(SPELLING_VARIANTS.get(word, word) for word in cleaned if word)
 
 
 def words(text: str) -> list[str]:

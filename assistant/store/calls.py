@@ -1,5 +1,9 @@
 """The call log: one row per call leg, written by the Stasis app and read by the API.
 
+Each row is filed under the owner whose line it came in on (or whose caller ID it showed), and
+its ``kind`` (inbound, outbound, missed, voicemail) is kept up to date as the call is answered,
+forwarded, ended or leaves a voicemail (rules in ``assistant.domain.calls``).
+
 Methods are synchronous and short; async code should run them in a worker thread.
 """
 
@@ -12,13 +16,16 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assistant.domain.calls import call_kind, party_number
+from assistant.domain.owner_settings import DEFAULT_COUNTRY
+from assistant.domain.phone import normalize_or_raw
 from assistant.errors import AssistantError
 from assistant.store.db import Store
-from assistant.store.models import DIRECTIONS, OUTCOMES, Call
+from assistant.store.models import DIRECTIONS, OUTCOMES, Call, OwnerLine, OwnerSettings, Voicemail
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +52,9 @@ class CallLog:
         caller_name: str | None,
         called_line: str,
         started_at: datetime,
+        *,
+        owner_id: int | None = None,
+        parent_id: int | None = None,
     ) -> int:
         """Record that a call leg started; idempotent on ``channel_id``.
 
@@ -55,6 +65,9 @@ class CallLog:
             caller_name: The caller id name, if any.
             called_line: The number that was dialled.
             started_at: When the leg appeared (timezone-aware).
+            owner_id: Whose call this is. When None: the parent's owner for a leg, else the owner
+                of ``called_line`` (inbound) or of ``caller_number`` (outbound), if any.
+            parent_id: The conversation this leg was forwarded from, if it is a leg.
 
         Returns:
             The call's id; for a channel already recorded, the existing id.
@@ -67,6 +80,15 @@ class CallLog:
                 existing = session.scalar(select(Call.id).where(Call.channel_id == channel_id))
                 if existing is not None:
                     return existing
+                parent = session.get(Call, parent_id) if parent_id is not None else None
+                if owner_id is None:
+                    owner_id = (
+                        parent.owner_id
+                        if parent is not None
+                        else _owner_of_line(
+                            session, caller_number if direction == "outbound" else called_line
+                        )
+                    )
                 call = Call(
                     channel_id=channel_id,
                     direction=direction,
@@ -75,10 +97,18 @@ class CallLog:
                     called_line=called_line,
                     started_at=started_at,
                     events=[],
+                    owner_id=owner_id,
+                    parent_id=parent.id if parent is not None else None,
+                    party_number=normalize_or_raw(
+                        party_number(direction, caller_number, called_line), _country_of(session, owner_id)
+                    ),
+                    kind=call_kind(direction, answered=False),
                 )
                 session.add(call)
                 session.flush()
-                logger.debug("call %s started on channel %s", call.id, channel_id)
+                if parent is not None:
+                    refresh_kind(session, parent)
+                logger.debug("call %s started on channel %s (owner %s)", call.id, channel_id, owner_id)
                 return call.id
         except IntegrityError:
             with self._store.session() as session:
@@ -106,6 +136,7 @@ class CallLog:
             if call.answered_at is not None or call.ended_at is not None:
                 return False
             call.answered_at = at
+            _refresh_with_parent(session, call)
             return True
 
     def add_event(self, channel_id: str, event: dict[str, Any]) -> bool:
@@ -172,6 +203,36 @@ class CallLog:
             call.hangup_cause = hangup_cause
             call.duration_s = _seconds(call.started_at, at)
             call.talk_s = _seconds(call.answered_at, at) if call.answered_at is not None else None
+            _refresh_with_parent(session, call)
+            return True
+
+    def record_screening(self, channel_id: str, decision: str, reason: str | None = None) -> bool:
+        """Record what screening decided for the call (e.g. ``ring``, ``voicemail``) and why.
+
+        Returns:
+            True if stored, False if the channel is unknown.
+        """
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("screening on unknown channel %s dropped", channel_id)
+                return False
+            call.screening_decision = decision
+            call.screening_reason = reason
+            return True
+
+    def set_transcript(self, channel_id: str, text: str | None) -> bool:
+        """Store what the caller said over the whole call (shown in the call log and searched).
+
+        Returns:
+            True if stored, False if the channel is unknown.
+        """
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("transcript on unknown channel %s dropped", channel_id)
+                return False
+            call.transcript = text
             return True
 
     def list_calls(self, limit: int, cursor: str | None = None) -> tuple[list[Call], str | None]:
@@ -245,6 +306,46 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     if type(call_id) is not int or not -_MAX_ID <= call_id <= _MAX_ID or started_at.utcoffset() is None:
         raise bad
     return started_at, call_id
+
+
+def refresh_kind(session: Session, call: Call) -> None:
+    """Recompute ``call.kind`` from its answer, its legs and its voicemail (inside a write session)."""
+    legs = session.execute(
+        select(func.count(Call.id), func.count(Call.answered_at)).where(Call.parent_id == call.id)
+    ).one()
+    has_voicemail = session.scalar(
+        select(exists().where(Voicemail.call_id == call.id, Voicemail.deleted.is_(False)))
+    )
+    call.kind = call_kind(
+        call.direction,
+        answered=call.answered_at is not None,
+        has_voicemail=bool(has_voicemail),
+        has_legs=legs[0] > 0,
+        leg_answered=legs[1] > 0,
+    )
+
+
+def _refresh_with_parent(session: Session, call: Call) -> None:
+    session.flush()
+    refresh_kind(session, call)
+    if call.parent_id is not None:
+        parent = session.get(Call, call.parent_id)
+        if parent is not None:
+            refresh_kind(session, parent)
+
+
+def _owner_of_line(session: Session, number: str) -> int | None:
+    if not number:
+        return None
+    candidates = {number, normalize_or_raw(number, DEFAULT_COUNTRY)}
+    return session.scalar(select(OwnerLine.owner_id).where(OwnerLine.number.in_(candidates)).limit(1))
+
+
+def _country_of(session: Session, owner_id: int | None) -> str:
+    if owner_id is None:
+        return DEFAULT_COUNTRY
+    country = session.scalar(select(OwnerSettings.default_country).where(OwnerSettings.user_id == owner_id))
+    return country or DEFAULT_COUNTRY
 
 
 def _locked(session: Session, channel_id: str) -> Call | None:

@@ -11,22 +11,28 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
+    Text,
+    UniqueConstraint,
+    false,
     func,
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 DIRECTIONS = ("inbound", "outbound")
-OUTCOMES = ("completed", "caller-hangup", "failed", "abandoned")
+OUTCOMES = ("completed", "caller-hangup", "failed", "abandoned", "voicemail")
+KINDS = ("inbound", "outbound", "missed", "voicemail")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -83,7 +89,12 @@ class Call(Base):
     """One call leg handled by the Stasis app, from first ring to hangup."""
 
     __tablename__ = "calls"
-    __table_args__ = (Index("ix_calls_started_at_id", "started_at", "id"),)
+    __table_args__ = (
+        Index("ix_calls_started_at_id", "started_at", "id"),
+        Index("ix_calls_owner_started", "owner_id", "started_at", "id"),
+        Index("ix_calls_owner_kind_started", "owner_id", "kind", "started_at", "id"),
+        Index("ix_calls_owner_party_started", "owner_id", "party_number", "started_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     channel_id: Mapped[str] = mapped_column(String, unique=True, index=True)
@@ -103,6 +114,157 @@ class Call(Base):
     hangup_cause: Mapped[str | None] = mapped_column(String, default=None)
     events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
+    # Whose call it is (found from the line at start), and what the call log shows of it.
+    owner_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    kind: Mapped[str | None] = mapped_column(String, default=None)
+    party_number: Mapped[str | None] = mapped_column(String, default=None)
+    screening_decision: Mapped[str | None] = mapped_column(String, default=None)
+    screening_reason: Mapped[str | None] = mapped_column(String, default=None)
+    transcript: Mapped[str | None] = mapped_column(Text, default=None)
 
     def __repr__(self) -> str:
         return f"<Call id={self.id} channel_id={self.channel_id!r} outcome={self.outcome!r}>"
+
+
+class User(Base):
+    """An account: the owner of a Smart Number and of everything filed under it."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    email: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String)
+    password_hash: Mapped[str] = mapped_column(String)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
+
+
+class OwnerSettings(Base):
+    """Everything an owner sets for their Smart Number, one row per user."""
+
+    __tablename__ = "owner_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    smart_number: Mapped[str | None] = mapped_column(String, unique=True, default=None)
+    assistant_line: Mapped[str | None] = mapped_column(String, default=None)
+    extra_lines: Mapped[list[str]] = mapped_column(JSON, default=list)
+    owner_name: Mapped[str] = mapped_column(String)
+    mobile: Mapped[str | None] = mapped_column(String, default=None)
+    extensions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    screening: Mapped[bool] = mapped_column(Boolean, default=True)
+    vip_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    blocked_numbers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    do_not_disturb: Mapped[bool] = mapped_column(Boolean, default=False)
+    ring_timeout_s: Mapped[int] = mapped_column(Integer)
+    greeting_text: Mapped[str | None] = mapped_column(Text, default=None)
+    notification_emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    importance_words: Mapped[list[str]] = mapped_column(JSON, default=list)
+    billing_increment_h: Mapped[str] = mapped_column(String)
+    billing_rounding: Mapped[str] = mapped_column(String)
+    billing_minimum_units: Mapped[int] = mapped_column(Integer)
+    default_rate_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    default_activity_code: Mapped[str] = mapped_column(String)
+    timekeeper_id: Mapped[str] = mapped_column(String, default="")
+    time_zone: Mapped[str] = mapped_column(String)
+    default_country: Mapped[str] = mapped_column(String)
+    default_caller_id: Mapped[str | None] = mapped_column(String, default=None)
+    voicemail_max_s: Mapped[int] = mapped_column(Integer)
+    voicemail_min_s: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class OwnerLine(Base):
+    """A number that belongs to one owner (Smart Number, assistant line, others): which calls are whose."""
+
+    __tablename__ = "owner_lines"
+
+    number: Mapped[str] = mapped_column(String, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String)
+
+
+class Contact(Base):
+    """One phonebook entry of one owner."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "phone", name="uq_contacts_owner_id_phone"),
+        Index("ix_contacts_owner_name", "owner_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String)
+    phone: Mapped[str] = mapped_column(String)
+    email: Mapped[str | None] = mapped_column(String, default=None)
+    nickname: Mapped[str | None] = mapped_column(String, default=None)
+    client_code: Mapped[str | None] = mapped_column(String, default=None)
+    matter_code: Mapped[str | None] = mapped_column(String, default=None)
+    activity_code: Mapped[str | None] = mapped_column(String, default=None)
+    rate_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    important: Mapped[bool] = mapped_column(Boolean, default=False)
+    avatar: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    avatar_type: Mapped[str | None] = mapped_column(String, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Voicemail(Base):
+    """A message a caller left: the audio file in the voicemail spool, and its transcript."""
+
+    __tablename__ = "voicemails"
+    __table_args__ = (Index("ix_voicemails_owner_created", "owner_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"))
+    call_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, ForeignKey("calls.id", ondelete="SET NULL"), index=True, default=None
+    )
+    audio_path: Mapped[str] = mapped_column(String)
+    duration_s: Mapped[float] = mapped_column(Float)
+    transcript: Mapped[str | None] = mapped_column(Text, default=None)
+    caller_number: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AuthSession(Base):
+    """A logged-in browser: the session cookie's digest and the CSRF token of its forms."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    digest: Mapped[str] = mapped_column(String, unique=True)
+    user_id: Mapped[int] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiToken(Base):
+    """A bearer token for the API (only its digest is kept)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    digest: Mapped[str] = mapped_column(String, unique=True)
+    user_id: Mapped[int] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class LoginAttempt(Base):
+    """Consecutive failed logins for one account name (see assistant.domain.lockout)."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

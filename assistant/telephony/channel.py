@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from assistant.telephony.ari import AriClient, AriNotFound
@@ -61,10 +62,13 @@ class Channel:
         self._client = client
         self.gone = asyncio.Event()
         self.answered = asyncio.Event()
+        self.in_application = asyncio.Event()
         self.dtmf: asyncio.Queue[str] = asyncio.Queue()
         self.talking: asyncio.Queue[str] = asyncio.Queue()
         self._waiting: dict[str, asyncio.Future] = {}
         self.hangup_cause: str | None = None
+        self.gone_at: datetime | None = None
+        self.hung_up_here = False
 
     # --- events -------------------------------------------------------------------------------
     def on_event(self, event: dict) -> None:
@@ -83,12 +87,15 @@ class Channel:
             self.talking.put_nowait(kind)
         elif kind == "ChannelStateChange" and event.get("channel", {}).get("state") == "Up":
             self.answered.set()
-        elif kind == "StasisStart" and event.get("channel", {}).get("state") == "Up":
-            self.answered.set()
+        elif kind == "StasisStart":
+            self.in_application.set()
+            if event.get("channel", {}).get("state") == "Up":
+                self.answered.set()
 
     def _mark_gone(self) -> None:
         if self.gone.is_set():
             return
+        self.gone_at = datetime.now(UTC)
         self.gone.set()
         for key, future in list(self._waiting.items()):
             if key.startswith("recording:"):
@@ -196,6 +203,7 @@ class Channel:
 
     async def hangup(self, reason: str = "normal") -> None:
         """Hang up; a channel that is already gone is not an error."""
+        self.hung_up_here = True
         try:
             await self._client.delete(f"/channels/{self.id}", reason=reason)
         except AriNotFound:

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 RTP_HEADER = struct.Struct("!BBHII")
 FRAME_SAMPLES = 320  # 20 ms at 16 kHz
+ENTER_TIMEOUT_S = 5.0  # for the helper channels to enter the application
 QUEUE_FRAMES = 3000  # a minute of audio; older frames are dropped if nobody reads
 
 
@@ -131,8 +132,7 @@ async def open_caller_audio(
     audio = CallerAudio(client, transport, protocol, frames)
     try:
         audio.snoop_id, audio.media_id = f"snoop-{uuid.uuid4().hex[:12]}", f"media-{uuid.uuid4().hex[:12]}"
-        adopt(audio.snoop_id)
-        adopt(audio.media_id)
+        helpers = [adopt(audio.snoop_id), adopt(audio.media_id)]
         bridge = await client.post("/bridges", type="mixing", name=f"listen-{channel.id}")
         audio.bridge_id = bridge["id"]
         await client.post(
@@ -148,6 +148,7 @@ async def open_caller_audio(
             transport="udp",
             direction="both",
         )
+        await asyncio.wait_for(asyncio.gather(*(c.in_application.wait() for c in helpers)), ENTER_TIMEOUT_S)
         await client.post(
             f"/bridges/{audio.bridge_id}/addChannel", channel=f"{audio.snoop_id},{audio.media_id}"
         )

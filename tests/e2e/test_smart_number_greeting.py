@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from assistant.pbx import lab
-from assistant.simcall import CallResult, Step
+from assistant.simcall import CallResult
 
 pytestmark = pytest.mark.e2e
 
@@ -19,28 +19,39 @@ def heard_text(result: CallResult) -> str:
     return re.sub(r"[^a-z ]", "", " ".join(h.text for h in result.heard).lower())
 
 
+GREETING_S = 9.0  # long enough to hear the greeting and the first question
+
+
+@pytest.fixture(autouse=True)
+def owner_with_a_mobile(service):
+    """With a phone to ring, the Smart Number screens callers (it greets and asks their name)."""
+    service.update_settings(mobile="+15557770001", extensions=[], screening=True, do_not_disturb=False)
+
+
 def assert_greeting(result: CallResult) -> None:
     text = heard_text(result)
     assert "office" in text and "alex morgan" in text, text
-    assert "automated assistant" in text, text
+    assert "your name" in text, text
 
 
 async def test_caller_hears_the_greeting_and_the_call_is_logged(service, caller, settings, caller_number):
-    result = await caller.call(settings.smart_number, [Step(say="hello")], caller_number=caller_number)
+    result = await caller.call(
+        settings.smart_number, [], caller_number=caller_number, hangup_after_s=GREETING_S
+    )
 
-    assert result.answered and result.ended_by == "assistant"
+    assert result.answered and result.ended_by == "caller"
     assert_greeting(result)
     row = await asyncio.to_thread(service.call_from, caller_number)
     assert row["direction"] == "inbound"
     assert row["called_line"] == settings.smart_number
-    assert row["outcome"] == "completed"
+    assert row["outcome"] == "caller-hangup"
     assert row["answered_at"] is not None
     assert abs(row["duration_s"] - result.duration_s) < 2.0, (row["duration_s"], result.duration_s)
     started = datetime.fromisoformat(row["started_at"])
     ended = datetime.fromisoformat(row["ended_at"])
     assert abs((ended - started).total_seconds() - row["duration_s"]) < 0.01
-    said = [event["prompt"] for event in row["events"] if event["event"] == "said"]
-    assert said == ["smart_number.greeting", "smart_number.goodbye"]
+    said = [event["prompt"] for event in row["events"] if event["event"] in ("said", "turn")]
+    assert said[:2] == ["screening.greeting", "screening.ask_name"], said
 
 
 async def test_caller_who_hangs_up_after_one_second_is_logged(service, caller, settings, caller_number):
@@ -56,13 +67,16 @@ async def test_caller_who_hangs_up_after_one_second_is_logged(service, caller, s
 async def test_concurrent_callers_are_each_answered_and_logged(service, caller, settings):
     numbers = [f"+1303555{index:04d}" for index in range(4)]
     results = await asyncio.gather(
-        *(caller.call(settings.smart_number, [], caller_number=number) for number in numbers)
+        *(
+            caller.call(settings.smart_number, [], caller_number=number, hangup_after_s=GREETING_S)
+            for number in numbers
+        )
     )
     for result in results:
         assert_greeting(result)
     rows = [await asyncio.to_thread(service.call_from, number) for number in numbers]
-    assert {row["channel_id"] for row in rows}.__len__() == len(numbers)
-    assert all(row["outcome"] == "completed" for row in rows)
+    assert len({row["channel_id"] for row in rows}) == len(numbers)
+    assert all(row["answered_at"] and row["outcome"] == "caller-hangup" for row in rows)
 
 
 async def test_service_reconnects_after_asterisk_restarts(service, caller, settings, caller_number):
@@ -71,7 +85,9 @@ async def test_service_reconnects_after_asterisk_restarts(service, caller, setti
     await asyncio.to_thread(service.wait_healthy)
 
     await caller.wait_connected()
-    result = await caller.call(settings.smart_number, [], caller_number=caller_number)
+    result = await caller.call(
+        settings.smart_number, [], caller_number=caller_number, hangup_after_s=GREETING_S
+    )
 
     assert_greeting(result)
     assert "connected to ARI" in service.log_tail(200)
@@ -80,7 +96,9 @@ async def test_service_reconnects_after_asterisk_restarts(service, caller, setti
 async def test_call_in_progress_is_resumed_when_the_service_restarts(
     service, caller, settings, caller_number
 ):
-    call = asyncio.create_task(caller.call(settings.smart_number, [], caller_number=caller_number))
+    call = asyncio.create_task(
+        caller.call(settings.smart_number, [], caller_number=caller_number, hangup_after_s=30)
+    )
     await asyncio.sleep(2.5)
     await asyncio.to_thread(service.stop, signal.SIGKILL)
     await asyncio.to_thread(service.start)
@@ -90,4 +108,4 @@ async def test_call_in_progress_is_resumed_when_the_service_restarts(
     assert "lost track of our call" in heard_text(result)
     assert_greeting(result)
     row = await asyncio.to_thread(service.call_from, caller_number)
-    assert row["outcome"] == "completed"
+    assert any(event["event"] == "answered" for event in row["events"])

@@ -25,7 +25,11 @@ def turns(row: dict) -> list[dict]:
 
 
 async def test_spoken_answers_are_understood(service, caller, settings, caller_number):
-    steps = [Step(say="yes"), Step(say="I am calling about the contract for the new office."), Step(dtmf="1234")]
+    steps = [
+        Step(say="yes"),
+        Step(say="I am calling about the contract for the new office."),
+        Step(dtmf="1234"),
+    ]
 
     result = await caller.call(settings.speech_test_line, steps, caller_number=caller_number, max_call_s=90)
 
@@ -43,8 +47,9 @@ async def test_spoken_answers_are_understood(service, caller, settings, caller_n
 async def test_keypad_answers_the_question(service, caller, settings, caller_number):
     steps = [Step(dtmf="2")]
 
-    result = await caller.call(settings.speech_test_line, steps, caller_number=caller_number,
-                               hangup_after_s=None, max_call_s=20)
+    result = await caller.call(
+        settings.speech_test_line, steps, caller_number=caller_number, hangup_after_s=None, max_call_s=20
+    )
 
     assert "you chose no" in heard(result)
     row = await asyncio.to_thread(service.call_from, caller_number, 60)
@@ -73,8 +78,9 @@ async def test_silence_is_reprompted(service, caller, settings, caller_number):
     assert row["outcome"] == "caller-hangup"
 
 
-async def test_caller_hanging_up_during_a_question_ends_the_call_cleanly(service, caller, settings,
-                                                                          caller_number):
+async def test_caller_hanging_up_during_a_question_ends_the_call_cleanly(
+    service, caller, settings, caller_number
+):
     await caller.call(settings.speech_test_line, [], caller_number=caller_number, hangup_after_s=3)
 
     row = await asyncio.to_thread(service.call_from, caller_number)

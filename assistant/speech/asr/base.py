@@ -101,7 +101,7 @@ class Grammar:
         return Hypothesis(self._by_spoken_form[closest], confidence * similarity / 100.0)
 
     def match_all(self, candidates: Iterable[tuple[str, float]]) -> Hypothesis:
-        """Check an n-best list (best first): the best match, with the other distinct phrases as alternatives."""
+        """Check an n-best list (best first): the best match, other matched phrases as alternatives."""
         matched: dict[str, float] = {}
         rejected: list[tuple[str, float]] = []
         for text, confidence in candidates:

@@ -1,0 +1,51 @@
+"""What every route needs, built once per app: settings, the database and its repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from assistant.config import Settings
+from assistant.store.calls import CallLog
+from assistant.store.contacts import Contacts
+from assistant.store.db import Store
+from assistant.store.history import CallHistory
+from assistant.store.owners import OwnerDirectory, OwnerSettingsStore
+from assistant.store.users import Users
+from assistant.store.voicemails import VoicemailStore
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """The repositories of one app, over one Store."""
+
+    settings: Settings
+    store: Store
+    calls: CallLog
+    history: CallHistory
+    contacts: Contacts
+    owners: OwnerDirectory
+    owner_settings: OwnerSettingsStore
+    users: Users
+    voicemails: VoicemailStore
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store) -> AppContext:
+        """Create the repositories over ``store``."""
+        return cls(
+            settings=settings,
+            store=store,
+            calls=CallLog(store),
+            history=CallHistory(store),
+            contacts=Contacts(store),
+            owners=OwnerDirectory(store),
+            owner_settings=OwnerSettingsStore(store),
+            users=Users(store),
+            voicemails=VoicemailStore(store, settings.voicemail_dir),
+        )
+
+
+def get_context(request: Request) -> AppContext:
+    """FastAPI dependency: the app's context."""
+    return request.app.state.context

@@ -1,0 +1,167 @@
+"""Bodies of the settings API: every per-owner setting, validated field by field (rules in
+``assistant.domain.owner_settings``), so a wrong value is a 422 naming the field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, create_model, field_validator
+
+from api.schemas import ShortText, clean_multiline
+from assistant.domain import owner_settings as rules
+
+NumberList = Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
+
+EXAMPLE = {
+    "owner_name": "Alex Morgan",
+    "default_country": "US",
+    "smart_number": "+15550100",
+    "assistant_line": "+15550199",
+    "extra_lines": [],
+    "mobile": "+12025550111",
+    "extensions": ["101"],
+    "screening": True,
+    "vip_numbers": ["+12025550123"],
+    "blocked_numbers": [],
+    "do_not_disturb": False,
+    "ring_timeout_s": 28,
+    "greeting_text": None,
+    "notification_emails": ["alex@example.com"],
+    "importance_words": list(rules.DEFAULT_IMPORTANCE_WORDS),
+    "billing_increment_h": "0.1",
+    "billing_rounding": "up",
+    "billing_minimum_units": 1,
+    "default_hourly_rate": "350.00",
+    "default_activity_code": "A106",
+    "timekeeper_id": "AM",
+    "time_zone": "America/New_York",
+    "default_caller_id": None,
+    "voicemail_max_s": 180,
+    "voicemail_min_s": 2,
+}
+
+
+class SettingsDoc(BaseModel):
+    """All of an owner's settings."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+
+    owner_name: ShortText = Field(min_length=1, description="Whose office the assistant answers for")
+    default_country: str = Field(description="Region for numbers written without a country code, e.g. US")
+    smart_number: str | None = Field(description="The public number (E.164); each number has one owner")
+    assistant_line: str | None = Field(description="The owner's own line to the assistant")
+    extra_lines: NumberList = Field(description="Other numbers whose calls are this owner's")
+    mobile: str | None = Field(description="Where important calls ring")
+    extensions: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)] = Field(
+        description="Internal extensions that ring too"
+    )
+    screening: bool = Field(description="Ask callers who they are and ring only important calls")
+    vip_numbers: NumberList = Field(description="Always ring, never asked")
+    blocked_numbers: NumberList = Field(description="Never ring; straight to voicemail")
+    do_not_disturb: bool
+    ring_timeout_s: int = Field(ge=rules.RING_TIMEOUT_RANGE_S[0], le=rules.RING_TIMEOUT_RANGE_S[1])
+    greeting_text: str | None = Field(
+        max_length=rules.MAX_TEXT_LEN, description="Voicemail greeting; default when null"
+    )
+    notification_emails: Annotated[list[EmailStr], Field(max_length=20)]
+    importance_words: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
+    billing_increment_h: Decimal = Field(description="One billable unit in hours (0.1 = 6 minutes)")
+    billing_rounding: Literal["up", "nearest", "down"]
+    billing_minimum_units: int = Field(
+        ge=0, le=100, description="Units billed at least for a call with talk time"
+    )
+    default_hourly_rate: Decimal | None = Field(description="Rate for contacts without their own")
+    default_activity_code: str = Field(description="UTBMS activity code, e.g. A106")
+    timekeeper_id: str = Field(description="For LEDES and Clio exports")
+    time_zone: str = Field(description="IANA time zone, e.g. America/New_York")
+    default_caller_id: str | None = Field(description="Caller ID shown outbound; the Smart Number when null")
+    voicemail_min_s: int = Field(ge=rules.VOICEMAIL_MIN_RANGE_S[0], le=rules.VOICEMAIL_MIN_RANGE_S[1])
+    voicemail_max_s: int = Field(ge=rules.VOICEMAIL_MAX_RANGE_S[0], le=rules.VOICEMAIL_MAX_RANGE_S[1])
+
+    @field_validator("default_country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return rules.check_country(value)
+
+    @field_validator("smart_number", "assistant_line", "mobile", "default_caller_id")
+    @classmethod
+    def _number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return rules.check_number(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
+
+    @field_validator("extra_lines", "vip_numbers", "blocked_numbers")
+    @classmethod
+    def _numbers(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return rules.check_numbers(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
+
+    @field_validator("extensions")
+    @classmethod
+    def _extensions(cls, value: list[str]) -> list[str]:
+        return rules.check_extensions(value)
+
+    @field_validator("greeting_text")
+    @classmethod
+    def _greeting(cls, value: str | None) -> str | None:
+        return (clean_multiline(value) or None) if value is not None else None
+
+    @field_validator("notification_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(str(v).lower() for v in value))
+
+    @field_validator("importance_words")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        return rules.check_words(value)
+
+    @field_validator("billing_increment_h")
+    @classmethod
+    def _increment(cls, value: Decimal) -> Decimal:
+        return rules.check_increment(value)
+
+    @field_validator("default_hourly_rate")
+    @classmethod
+    def _rate(cls, value: Decimal | None) -> Decimal | None:
+        return rules.check_rate(value)
+
+    @field_validator("default_activity_code")
+    @classmethod
+    def _activity(cls, value: str) -> str:
+        return rules.check_activity_code(value)
+
+    @field_validator("timekeeper_id")
+    @classmethod
+    def _timekeeper(cls, value: str) -> str:
+        return rules.check_timekeeper_id(value)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return rules.check_time_zone(value)
+
+    @field_validator("voicemail_max_s")
+    @classmethod
+    def _lengths(cls, value: int, info: ValidationInfo) -> int:
+        if "voicemail_min_s" in info.data:
+            rules.check_voicemail_lengths(info.data["voicemail_min_s"], value)
+        return value
+
+
+def _optional(annotation: Any) -> Any:
+    return annotation | None
+
+
+SettingsPatch = create_model(
+    "SettingsPatch",
+    __config__=ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"do_not_disturb": True, "ring_timeout_s": 20}]},
+    ),
+    __doc__="Settings to change; those left out stay as they are. Each is validated as in SettingsDoc.",
+    **{
+        name: (_optional(field.annotation), Field(default=None, description=field.description))
+        for name, field in SettingsDoc.model_fields.items()
+    },
+)

@@ -1,0 +1,248 @@
+"""The seam between telephony and flows: one `CallHandler` run per call entering the application.
+
+It builds the `Call`, looks up who owns the line and who is calling, runs the flow for the line
+that was dialed, and writes the call log in `finally`, so a call that ends in any way leaves its
+row; forwarded legs get rows of their own under the conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from assistant.call import Call, CallerHungUp, Recording, Speech
+from assistant.config import Settings
+from assistant.domain.owner import Caller, OwnerProfile
+from assistant.domain.routing import Route, reachable_routes
+from assistant.flows.smart_number import smart_number
+from assistant.flows.speech_test import speech_test
+from assistant.prompts import Prompts
+from assistant.store.calls import CallLog
+from assistant.store.owners import OwnerDirectory, OwnerSettingsView
+from assistant.telephony.ari import AriClient, AriNotFound
+from assistant.telephony.channel import Channel
+from assistant.telephony.dialer import Dialer
+from assistant.telephony.media import CallerAudio, open_caller_audio
+from assistant.telephony.stasis import IncomingCall, StasisApp
+from assistant.voicemail_keeper import MessageContext, VoicemailKeeper
+
+log = logging.getLogger(__name__)
+
+DB_WRITE_ATTEMPTS = 5
+DB_RETRY_DELAY_S = 0.5
+
+
+@dataclass
+class Parts:
+    """What the call handler needs, built once at start-up."""
+
+    settings: Settings
+    call_log: CallLog
+    owners: OwnerDirectory
+    prompts: Prompts
+    speech: Speech
+    keeper: VoicemailKeeper
+
+
+def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerProfile:
+    """The flows' view of the owner; a line no owner has configured gets greeting and voicemail only."""
+    if view is None:
+        return OwnerProfile(name=settings.owner_name, smart_number=settings.smart_number)
+    return OwnerProfile(
+        owner_id=view.owner_id,
+        name=view.owner_name,
+        smart_number=view.smart_number or "",
+        mobile=view.mobile,
+        extensions=view.extensions,
+        screening=view.screening,
+        vip_numbers=view.vip_numbers,
+        blocked_numbers=view.blocked_numbers,
+        do_not_disturb=view.do_not_disturb,
+        ring_timeout_s=float(view.ring_timeout_s),
+        greeting=view.greeting_text,
+        notify_emails=view.notification_emails,
+        importance_words=view.importance_words,
+        voicemail_max_s=view.voicemail_max_s,
+        voicemail_min_s=float(view.voicemail_min_s),
+        time_zone=view.time_zone,
+        caller_id=view.caller_id,
+    )
+
+
+class CallHandler:
+    """Runs the flow of each incoming call and keeps its call-log rows."""
+
+    def __init__(self, parts: Parts, client: AriClient) -> None:
+        self.parts = parts
+        self.client = client
+        self.stasis: StasisApp | None = None
+
+    async def __call__(self, incoming: IncomingCall) -> None:
+        info = incoming.info
+        line = info.args[0] if info.args else "smart"
+        settings = self.parts.settings
+        call = Call(
+            incoming.channel,
+            info,
+            self.parts.prompts,
+            self.parts.speech,
+            media=self._media,
+            dialer=Dialer(self.client, settings.app_name, self.stasis.adopt),
+            recordings_dir=settings.effective_recordings_dir,
+            line=line,
+            resumed=incoming.resumed,
+        )
+        log.info(
+            "call %s from %r to %s (%s)%s",
+            info.id,
+            info.caller_number,
+            info.dialed,
+            line,
+            " resumed" if incoming.resumed else "",
+        )
+        call.record_id = await self._db(
+            self.parts.call_log.record_start,
+            info.id,
+            "inbound",
+            info.caller_number,
+            info.caller_name or None,
+            info.dialed,
+            datetime.now(UTC),
+        )
+        outcome = "failed"
+        try:
+            await self._run_flow(call)
+            outcome = "completed"
+        except CallerHungUp:
+            outcome = "caller-hangup"
+        except asyncio.CancelledError:
+            outcome = "abandoned"
+            raise
+        except Exception:
+            log.exception("call %s: flow failed", info.id)
+            with contextlib.suppress(Exception):
+                await call.say("system.technical_problem")
+        finally:
+            await self._finish(call, outcome)
+
+    async def _media(self, channel: Channel) -> CallerAudio:
+        settings = self.parts.settings
+        return await open_caller_audio(
+            self.client,
+            channel,
+            app=settings.app_name,
+            media_host=settings.media_host,
+            adopt=self.stasis.adopt,
+        )
+
+    async def _run_flow(self, call: Call) -> None:
+        if call.line == "speechtest":
+            await speech_test(call)
+            return
+        view = await asyncio.to_thread(self.parts.owners.owner_for_line, call.info.dialed)
+        owner = owner_profile(view, self.parts.settings)
+        if call.line != "smart":
+            await call.answer()
+            await call.say("system.technical_problem")
+            await call.hangup()
+            return
+        contact = (
+            await asyncio.to_thread(self.parts.owners.contact_for, owner.owner_id, call.caller_number)
+            if owner.owner_id is not None
+            else None
+        )
+        caller = Caller(
+            call.caller_number, contact.name if contact else None, bool(contact and contact.important)
+        )
+        routes = await self._routes(owner)
+
+        async def keep(recording: Recording) -> bool:
+            screening = call.screening or {}
+            context = MessageContext(
+                call.record_id,
+                caller.number,
+                screening.get("name") or caller.contact_name,
+                screening.get("reason"),
+                bool(screening.get("important")),
+            )
+            return await self.parts.keeper.keep(recording.path, owner, context) is not None
+
+        async def block(number: str) -> None:
+            if owner.owner_id is not None:
+                await asyncio.to_thread(self.parts.owners.block_number, owner.owner_id, number)
+
+        await smart_number(call, owner, caller, routes, keep, block)
+
+    async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
+        online = {endpoint: await self._endpoint_online(endpoint) for endpoint in owner.extensions}
+        return reachable_routes(owner.mobile, online)
+
+    async def _endpoint_online(self, endpoint: str) -> bool:
+        technology, _, resource = endpoint.partition("/")
+        try:
+            state = (await self.client.get(f"/endpoints/{technology}/{resource}")).get("state")
+        except AriNotFound:
+            return False
+        return state != "offline"
+
+    async def _finish(self, call: Call, outcome: str) -> None:
+        await call.close()
+        if not call.gone:
+            with contextlib.suppress(Exception):
+                await call.hangup()
+        if outcome == "completed" and not call.hung_up_by_us and call.outcome is None:
+            outcome = "caller-hangup"
+        call_log = self.parts.call_log
+        if call.answered_at is not None:
+            await self._db(call_log.record_answer, call.info.id, call.answered_at)
+        for event in call.events:
+            await self._db(call_log.add_event, call.info.id, event)
+        if call.screening:
+            decision = "ring" if call.screening.get("route") == "important" else "voicemail"
+            await self._db(call_log.record_screening, call.info.id, decision, call.screening.get("decision"))
+            transcript = " / ".join(
+                part for part in (call.screening.get("name"), call.screening.get("reason")) if part
+            )
+            if transcript:
+                await self._db(call_log.set_transcript, call.info.id, transcript)
+        for leg in call.legs:
+            await self._log_leg(call, leg)
+        await self._db(call_log.record_end, call.info.id, datetime.now(UTC), outcome, call.hangup_cause)
+        log.info("call %s ended: %s", call.info.id, outcome)
+
+    async def _log_leg(self, call: Call, leg: Call) -> None:
+        call_log = self.parts.call_log
+        await self._db(
+            lambda: call_log.record_start(
+                leg.info.id,
+                "outbound",
+                call.caller_number,
+                None,
+                leg.info.dialed,
+                leg.started_at,
+                parent_id=call.record_id,
+            )
+        )
+        if leg.accepted_at is not None:
+            await self._db(call_log.record_answer, leg.info.id, leg.accepted_at)
+        for event in leg.events:
+            await self._db(call_log.add_event, leg.info.id, event)
+        outcome = "completed" if leg.accepted_at is not None else "abandoned"
+        await self._db(
+            call_log.record_end, leg.info.id, leg.ended_at or datetime.now(UTC), outcome, leg.hangup_cause
+        )
+
+    async def _db(self, operation, *args):
+        """Run a call-log write off the event loop, retrying while the database is unavailable."""
+        for attempt in range(1, DB_WRITE_ATTEMPTS + 1):
+            try:
+                return await asyncio.to_thread(operation, *args)
+            except Exception as exc:
+                if attempt == DB_WRITE_ATTEMPTS:
+                    log.error("call log write failed %d times: %s", attempt, exc)
+                    raise
+                await asyncio.sleep(DB_RETRY_DELAY_S * attempt)
+        return None

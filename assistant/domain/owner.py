@@ -1,0 +1,39 @@
+"""What the flows need to know about the owner of a line (built from the owner's stored settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.domain.importance import DEFAULT_IMPORTANCE_WORDS
+
+RING_TIMEOUT_S = 28.0  # just under the 30 s after which a mobile's own voicemail usually answers
+
+
+@dataclass(frozen=True)
+class OwnerProfile:
+    owner_id: int | None = None
+    name: str = "Alex Morgan"
+    smart_number: str = ""
+    mobile: str | None = None
+    extensions: tuple[str, ...] = ()
+    screening: bool = True
+    vip_numbers: tuple[str, ...] = ()
+    blocked_numbers: tuple[str, ...] = ()
+    do_not_disturb: bool = False
+    ring_timeout_s: float = RING_TIMEOUT_S
+    greeting: str | None = None
+    notify_emails: tuple[str, ...] = ()
+    importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS
+    voicemail_max_s: int = 180
+    voicemail_min_s: float = 2.0
+    time_zone: str = "UTC"
+    caller_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The caller as the phonebook knows them."""
+
+    number: str
+    contact_name: str | None = None
+    important_contact: bool = False

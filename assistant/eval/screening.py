@@ -1,0 +1,116 @@
+"""`assistant eval screening`: precision and recall of the importance decision on recorded reasons.
+
+Each case is `{"audio": "path.wav", "important": true}` (paths relative to the file). The audio goes
+through the dictation engine the calls use, fed as a call feeds it, and the transcript through the
+same `decide_importance` the Smart Number flow calls, with the default importance words.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import soundfile
+
+from assistant.config import Settings
+from assistant.domain.importance import decide_importance
+from assistant.errors import AssistantError
+from assistant.speech.asr.base import as_int16
+from assistant.speech.asr.evaluate import recognize_as_a_call
+from assistant.speech.audio import load_16k
+from assistant.speech.g711 import telephone_line
+
+
+@dataclass(frozen=True)
+class ScreeningCase:
+    line: int
+    audio_path: Path
+    important: bool
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    n: int
+
+    def summary(self) -> str:
+        return f"precision={self.precision:.3f} recall={self.recall:.3f} n={self.n}"
+
+
+def load_screening_cases(cases_file: Path) -> list[ScreeningCase]:
+    """Cases of a JSONL file; raises AssistantError naming the line of the first bad one."""
+    try:
+        lines = cases_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AssistantError("eval-cases", f"cannot read cases file {cases_file}: {exc}") from exc
+    cases = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise AssistantError(
+                "eval-cases", f"{cases_file}, line {number}: not valid JSON ({exc.msg})"
+            ) from exc
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("audio"), str)
+            or not isinstance(entry.get("important"), bool)
+        ):
+            raise AssistantError(
+                "eval-cases", f'{cases_file}, line {number}: expected {{"audio": "x.wav", "important": true}}'
+            )
+        path = (cases_file.parent / entry["audio"]).resolve()
+        if not path.is_file():
+            raise AssistantError(
+                "eval-cases", f"{cases_file}, line {number}: audio file {entry['audio']} not found"
+            )
+        cases.append(ScreeningCase(number, path, entry["important"]))
+    if not cases:
+        raise AssistantError("eval-cases", f"{cases_file} has no cases")
+    return cases
+
+
+def score(pairs: list[tuple[bool, bool]]) -> Scores:
+    """Precision and recall of "important" over (expected, decided) pairs; 1.0 when nothing to divide."""
+    true_positive = sum(1 for expected, decided in pairs if expected and decided)
+    decided_important = sum(1 for _, decided in pairs if decided)
+    actually_important = sum(1 for expected, _ in pairs if expected)
+    precision = true_positive / decided_important if decided_important else 1.0
+    recall = true_positive / actually_important if actually_important else 1.0
+    return Scores(precision, recall, len(pairs))
+
+
+def run_eval_screening(
+    settings: Settings, cases_file: Path, telephony: bool, out: TextIO = sys.stdout
+) -> Scores:
+    from assistant.speech.asr.select import dictation_engine
+
+    engine = dictation_engine(settings)
+    pairs = []
+    for case in load_screening_cases(cases_file):
+        try:
+            audio = as_int16(load_16k(case.audio_path))
+        except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
+            raise AssistantError(
+                "eval-cases", f"{cases_file}, line {case.line}: cannot read audio: {exc}"
+            ) from exc
+        transcript, _ = recognize_as_a_call(engine, telephone_line(audio) if telephony else audio)
+        decision = decide_importance(transcript)
+        pairs.append((case.important, decision.important))
+        verdict = "ok " if decision.important == case.important else "err"
+        print(
+            f"{verdict}  expected={'important' if case.important else 'normal':9}  "
+            f"decided={'important' if decision.important else 'normal':9}  reason={decision.reason}  "
+            f"heard={transcript}",
+            file=out,
+            flush=True,
+        )
+    scores = score(pairs)
+    print(scores.summary(), file=out, flush=True)
+    return scores

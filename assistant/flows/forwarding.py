@@ -1,0 +1,97 @@
+"""Ringing the owner: every route at once, a whisper on the leg that answers, the caller connected
+only after the owner accepts. An answer with no choice (a mobile's voicemail) counts as no answer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from assistant.call import Call, CallerHungUp
+from assistant.domain.routing import Route
+from assistant.grammars import load_choices
+
+log = logging.getLogger(__name__)
+
+WHISPER_REPEATS = 2  # the whisper is said up to three times
+
+
+@dataclass
+class RingResult:
+    """How ringing ended: "accept" (with the leg), "message", "block" or "no-answer"."""
+
+    outcome: str
+    leg: Call | None = None
+    label: str | None = None
+
+
+async def ring_owner(
+    call: Call, routes: tuple[Route, ...], *, timeout_s: float, caller_id: str, who: str, about: str
+) -> RingResult:
+    """Ring all routes together until one accepts (or declines), or `timeout_s` passes."""
+    decided: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
+    legs = [
+        leg
+        for route in routes
+        if (leg := await call.dial(route.target, route.label, caller_id=caller_id, timeout_s=timeout_s))
+    ]
+    tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about)) for leg in legs]
+    caller_left = asyncio.ensure_future(call.wait_gone())
+    try:
+        done, _ = await asyncio.wait(
+            {decided, caller_left}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+        )
+        if caller_left in done:
+            raise CallerHungUp(call.info.id)
+        result = decided.result() if decided in done else RingResult("no-answer")
+    finally:
+        caller_left.cancel()
+        if not decided.done():
+            decided.set_result(RingResult("no-answer"))
+        winner = decided.result().leg
+        for leg, task in zip(legs, tasks, strict=True):
+            if leg is not winner and not task.done():
+                task.cancel()
+            if leg is not winner and not leg.gone:
+                with contextlib.suppress(Exception):
+                    await leg.hangup()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    call.log_event("ring-result", outcome=result.outcome, leg=result.label)
+    return result
+
+
+async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) -> None:
+    """One leg: wait for it to answer, whisper, and take the owner's choice."""
+    try:
+        if not await leg.wait_answered():
+            return
+        if decided.done():
+            await leg.say("forward.taken_elsewhere")
+            await leg.hangup()
+            return
+        answer = await leg.ask(
+            "forward.whisper",
+            load_choices("whisper"),
+            reprompts=WHISPER_REPEATS,
+            no_input_s=4.0,
+            who=who,
+            about=about,
+        )
+        if decided.done():
+            await leg.say("forward.taken_elsewhere")
+            await leg.hangup()
+            return
+        if not answer.understood:
+            await leg.hangup()  # nobody chose: a voicemail box or an auto-answer, not the owner
+            return
+        if answer.choice == "accept":
+            leg.accepted_at = datetime.now(UTC)
+            await leg.say("forward.connecting")
+        else:
+            await leg.say("forward.declined" if answer.choice == "message" else "forward.blocked")
+            await leg.hangup()
+        decided.set_result(RingResult(answer.choice, leg if answer.choice == "accept" else None, leg.line))
+    except CallerHungUp:
+        return

@@ -1,0 +1,28 @@
+"""Taking a message: greeting, beep, recording; the recording is handed to the keeper to store and mail."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from assistant.call import Call, CallerHungUp, Recording
+from assistant.domain.owner import OwnerProfile
+
+KeepMessage = Callable[[Recording], Awaitable[bool]]
+
+
+async def take_message(call: Call, owner: OwnerProfile, keep: KeepMessage) -> bool:
+    """Record a message for `owner`; True when one was kept (long enough)."""
+    call.outcome = "voicemail"
+    try:
+        if owner.greeting:
+            await call.say_text(owner.greeting, key="owner.greeting")
+        else:
+            await call.say("voicemail.greeting", owner=owner.name)
+    except CallerHungUp:
+        return False
+    recording = await call.record_message(max_s=owner.voicemail_max_s)
+    kept = recording is not None and await keep(recording)
+    if not call.gone:
+        await call.say("voicemail.saved" if kept else "voicemail.too_short")
+        await call.hangup()
+    return kept

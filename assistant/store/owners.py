@@ -1,0 +1,328 @@
+"""Owners as the call flows and the API see them: settings per owner, lines, and phonebook look-ups.
+
+``OwnerDirectory`` is what the call handler uses: which owner a dialed line belongs to (with all
+their settings), who a caller is in that owner's phonebook, and blocking a number. ``OwnerSettingsStore``
+reads and writes the settings for the API; it keeps the ``owner_lines`` index (each number belongs
+to at most one owner) in step with them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assistant.domain.billing import BillingRule
+from assistant.domain.phone import normalize_or_raw
+from assistant.errors import AssistantError
+from assistant.store.db import Store
+from assistant.store.models import Contact, OwnerLine, OwnerSettings, User
+
+logger = logging.getLogger(__name__)
+
+#: Settings the API exposes, in the order the portal shows them.
+SETTING_FIELDS = (
+    "owner_name",
+    "smart_number",
+    "assistant_line",
+    "extra_lines",
+    "mobile",
+    "extensions",
+    "screening",
+    "vip_numbers",
+    "blocked_numbers",
+    "do_not_disturb",
+    "ring_timeout_s",
+    "greeting_text",
+    "notification_emails",
+    "importance_words",
+    "billing_increment_h",
+    "billing_rounding",
+    "billing_minimum_units",
+    "default_hourly_rate",
+    "default_activity_code",
+    "timekeeper_id",
+    "time_zone",
+    "default_country",
+    "default_caller_id",
+    "voicemail_max_s",
+    "voicemail_min_s",
+)
+
+
+@dataclass(frozen=True)
+class OwnerSettingsView:
+    """One owner's settings, as plain values (lists are tuples; the rate is a Decimal or None)."""
+
+    owner_id: int
+    owner_name: str
+    email: str
+    smart_number: str | None
+    assistant_line: str | None
+    extra_lines: tuple[str, ...]
+    mobile: str | None
+    extensions: tuple[str, ...]
+    screening: bool
+    vip_numbers: tuple[str, ...]
+    blocked_numbers: tuple[str, ...]
+    do_not_disturb: bool
+    ring_timeout_s: int
+    greeting_text: str | None
+    notification_emails: tuple[str, ...]
+    importance_words: tuple[str, ...]
+    billing_increment_h: Decimal
+    billing_rounding: str
+    billing_minimum_units: int
+    default_hourly_rate: Decimal | None
+    default_activity_code: str
+    timekeeper_id: str
+    time_zone: str
+    default_country: str
+    default_caller_id: str | None
+    voicemail_max_s: int
+    voicemail_min_s: int
+
+    @property
+    def caller_id(self) -> str | None:
+        """The caller ID to show on outbound calls: the default one, else the Smart Number."""
+        return self.default_caller_id or self.smart_number
+
+    @property
+    def billing_rule(self) -> BillingRule:
+        """The owner's increment, rounding and minimum as a BillingRule."""
+        return BillingRule(self.billing_increment_h, self.billing_rounding, self.billing_minimum_units)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the settings the API shows (lists as lists)."""
+        out = {name: getattr(self, name) for name in SETTING_FIELDS}
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in out.items()}
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A phonebook entry as the call flows need it."""
+
+    id: int
+    owner_id: int
+    name: str
+    phone: str
+    nickname: str | None
+    important: bool
+    client_code: str | None
+    matter_code: str | None
+
+
+def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
+    """Build the view of a settings row (with its user)."""
+    return OwnerSettingsView(
+        owner_id=row.user_id,
+        owner_name=row.owner_name,
+        email=user.email,
+        smart_number=row.smart_number,
+        assistant_line=row.assistant_line,
+        extra_lines=tuple(row.extra_lines or ()),
+        mobile=row.mobile,
+        extensions=tuple(row.extensions or ()),
+        screening=row.screening,
+        vip_numbers=tuple(row.vip_numbers or ()),
+        blocked_numbers=tuple(row.blocked_numbers or ()),
+        do_not_disturb=row.do_not_disturb,
+        ring_timeout_s=row.ring_timeout_s,
+        greeting_text=row.greeting_text,
+        notification_emails=tuple(row.notification_emails or ()),
+        importance_words=tuple(row.importance_words or ()),
+        billing_increment_h=Decimal(row.billing_increment_h),
+        billing_rounding=row.billing_rounding,
+        billing_minimum_units=row.billing_minimum_units,
+        default_hourly_rate=cents_to_rate(row.default_rate_cents),
+        default_activity_code=row.default_activity_code,
+        timekeeper_id=row.timekeeper_id,
+        time_zone=row.time_zone,
+        default_country=row.default_country,
+        default_caller_id=row.default_caller_id,
+        voicemail_max_s=row.voicemail_max_s,
+        voicemail_min_s=row.voicemail_min_s,
+    )
+
+
+def cents_to_rate(cents: int | None) -> Decimal | None:
+    """Return a rate stored in cents as a Decimal with two places."""
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def rate_to_cents(rate: Decimal | None) -> int | None:
+    """Return a Decimal rate as whole cents for storage."""
+    return None if rate is None else int((rate * 100).to_integral_value())
+
+
+def contact_view(row: Contact) -> ContactView:
+    """Build the flows' view of a contact row."""
+    return ContactView(
+        id=row.id,
+        owner_id=row.owner_id,
+        name=row.name,
+        phone=row.phone,
+        nickname=row.nickname,
+        important=row.important,
+        client_code=row.client_code,
+        matter_code=row.matter_code,
+    )
+
+
+class OwnerDirectory:
+    """The call handler's way to the owners: settings by line, callers by number, blocking.
+
+    Args:
+        store: The open database.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def owner_for_line(self, number: str) -> OwnerSettingsView | None:
+        """Return the settings of the owner whose Smart Number, assistant line or other line is ``number``.
+
+        The number is matched as given and in its E.164 form; None when no owner has it.
+        """
+        if not number:
+            return None
+        candidates = {number, normalize_or_raw(number)}
+        with self._store.session() as session:
+            row = session.execute(
+                select(OwnerSettings, User)
+                .join(OwnerLine, OwnerLine.owner_id == OwnerSettings.user_id)
+                .join(User, User.id == OwnerSettings.user_id)
+                .where(OwnerLine.number.in_(candidates), User.disabled.is_(False))
+                .limit(1)
+            ).first()
+            return None if row is None else settings_view(row[0], row[1])
+
+    def settings(self, owner_id: int) -> OwnerSettingsView | None:
+        """Return one owner's settings, or None for an unknown owner."""
+        with self._store.session() as session:
+            return load_settings(session, owner_id)
+
+    def contact_for(self, owner_id: int, number: str) -> ContactView | None:
+        """Return the owner's phonebook entry for ``number`` (matched in E.164), or None."""
+        if not number:
+            return None
+        with self._store.session() as session:
+            country = _country(session, owner_id)
+            candidates = {number, normalize_or_raw(number, country)}
+            row = session.scalar(
+                select(Contact).where(Contact.owner_id == owner_id, Contact.phone.in_(candidates)).limit(1)
+            )
+            return None if row is None else contact_view(row)
+
+    def block_number(self, owner_id: int, number: str) -> bool:
+        """Add ``number`` (normalized when possible) to the owner's blocked numbers.
+
+        Returns:
+            True if it was added, False if it was already blocked or the owner is unknown.
+        """
+        with self._store.write() as session:
+            row = session.get(OwnerSettings, owner_id, with_for_update=True)
+            if row is None:
+                logger.warning("block_number for unknown owner %s ignored", owner_id)
+                return False
+            normalized = normalize_or_raw(number, row.default_country)
+            blocked = list(row.blocked_numbers or [])
+            if normalized in blocked:
+                return False
+            row.blocked_numbers = [*blocked, normalized]
+            logger.info("owner %s blocked %s", owner_id, normalized)
+            return True
+
+
+class OwnerSettingsStore:
+    """Reading and changing an owner's settings (validated beforehand by the caller).
+
+    Args:
+        store: The open database.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, owner_id: int) -> OwnerSettingsView | None:
+        """Return the owner's settings, or None."""
+        with self._store.session() as session:
+            return load_settings(session, owner_id)
+
+    def update(self, owner_id: int, changes: dict[str, Any]) -> OwnerSettingsView:
+        """Apply validated ``changes`` (names from :data:`SETTING_FIELDS`) and return the result.
+
+        Raises:
+            AssistantError: ``not-found`` for an unknown owner; ``line-taken`` when a number in
+                the changes already belongs to another owner.
+        """
+        unknown = set(changes) - set(SETTING_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        try:
+            with self._store.write() as session:
+                row = session.get(OwnerSettings, owner_id, with_for_update=True)
+                if row is None:
+                    raise AssistantError("not-found", "no settings for this account")
+                apply_changes(row, changes)
+                session.flush()
+                sync_lines(session, row)
+                session.flush()
+                user = session.get(User, owner_id)
+                assert user is not None
+                return settings_view(row, user)
+        except IntegrityError as exc:
+            raise AssistantError(
+                "line-taken",
+                "one of these numbers (Smart Number, assistant line or other lines) already "
+                "belongs to another account",
+            ) from exc
+
+
+def apply_changes(row: OwnerSettings, changes: dict[str, Any]) -> None:
+    """Copy validated setting values onto a row (converting the rate and increment for storage)."""
+    for name, value in changes.items():
+        if name == "default_hourly_rate":
+            row.default_rate_cents = rate_to_cents(value)
+        elif name == "billing_increment_h":
+            row.billing_increment_h = str(value)
+        elif isinstance(value, tuple):
+            setattr(row, name, list(value))
+        else:
+            setattr(row, name, value)
+
+
+def sync_lines(session: Session, row: OwnerSettings) -> None:
+    """Make ``owner_lines`` hold exactly the owner's Smart Number, assistant line and other lines."""
+    wanted: dict[str, str] = {}
+    if row.smart_number:
+        wanted[row.smart_number] = "smart"
+    if row.assistant_line:
+        wanted.setdefault(row.assistant_line, "assistant")
+    for number in row.extra_lines or ():
+        wanted.setdefault(number, "extra")
+    session.execute(delete(OwnerLine).where(OwnerLine.owner_id == row.user_id))
+    session.flush()
+    for number, role in wanted.items():
+        session.add(OwnerLine(number=number, owner_id=row.user_id, role=role))
+
+
+def load_settings(session: Session, owner_id: int) -> OwnerSettingsView | None:
+    """Return one owner's settings view inside an open session, or None."""
+    row = session.execute(
+        select(OwnerSettings, User)
+        .join(User, User.id == OwnerSettings.user_id)
+        .where(OwnerSettings.user_id == owner_id)
+    ).first()
+    return None if row is None else settings_view(row[0], row[1])
+
+
+def _country(session: Session, owner_id: int) -> str:
+    return (
+        session.scalar(select(OwnerSettings.default_country).where(OwnerSettings.user_id == owner_id)) or "US"
+    )

@@ -1,0 +1,291 @@
+"""The Smart Number end to end: screening, ringing the owner's phones with a whisper, voicemail to email.
+
+Real calls through the lab Asterisk, spoken caller audio, simulated phones for the owner's mobile and
+desk extension (answering, pressing keys, speaking), and a real SMTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import re
+import signal
+import time
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from assistant.simcall import PhoneScript, SimulatedPhones, Step
+
+pytestmark = pytest.mark.e2e
+
+MOBILE = "+15557770001"
+DESK = "PJSIP/101"
+DESK_RINGS_AS = "ext101"
+OFFLINE_DESK = "PJSIP/102"
+OWNER_MAIL = "alex@example.com"
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[Message] = []
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def wait_for(self, count: int, timeout_s: float = 60.0) -> list[Message]:
+        deadline = time.monotonic() + timeout_s
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(self.messages) >= count, f"{len(self.messages)} mails, expected {count}"
+        return self.messages
+
+
+@pytest.fixture(scope="module")
+def mailbox(settings):
+    box = Mailbox(settings.smtp_port)
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="module")
+async def phones(caller):
+    async with SimulatedPhones(caller) as lab_phones:
+        yield lab_phones
+
+
+@pytest.fixture
+def owner(service, mailbox):
+    """The owner's settings for each test: mobile and desk phone, screening on, mail to the owner."""
+    return service.update_settings(
+        mobile=MOBILE,
+        extensions=[DESK],
+        screening=True,
+        do_not_disturb=False,
+        vip_numbers=[],
+        blocked_numbers=[],
+        ring_timeout_s=20,
+        notification_emails=[OWNER_MAIL],
+        voicemail_min_s=2,
+    )
+
+
+def words(heard) -> str:
+    return re.sub(r"[^a-z0-9 ]", "", " ".join(h.text for h in heard).lower())
+
+
+def body_of(message: Message) -> str:
+    return next(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    )
+
+
+def attachment_of(message: Message) -> bytes:
+    return next(
+        part.get_payload(decode=True) for part in message.walk() if part.get_content_type() == "audio/wav"
+    )
+
+
+URGENT_CALLER = [
+    Step(say="This is Maria Garcia."),
+    Step(say="It is urgent, about the court hearing tomorrow."),
+]
+MESSAGE = "Please call me back about the contract renewal. Thank you."
+
+
+async def test_important_caller_is_put_through_when_the_mobile_accepts(
+    service, caller, phones, settings, owner, caller_number
+):
+    phones.script(
+        MOBILE,
+        PhoneScript(answer_after_s=1, steps=[Step(dtmf="1"), Step(say="Hello, this is Alex.")], stay_s=12),
+    )
+    steps = [*URGENT_CALLER, Step(say="Hi Alex, thanks for taking my call.")]
+
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=70)
+    (mobile_call,) = await phones.answered_calls(MOBILE)
+
+    assert "call from maria garcia" in words(mobile_call.heard), words(mobile_call.heard)
+    assert "hello this is alex" in words(result.heard), words(result.heard)
+    assert "thanks for taking my call" in words(mobile_call.heard), words(mobile_call.heard)
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["screening_decision"] == "ring"
+    assert "hearing" in (row["transcript"] or "").lower()
+
+
+async def test_mobile_that_answers_but_never_accepts_sends_the_caller_to_voicemail(
+    service, caller, phones, settings, owner, mailbox, caller_number
+):
+    phones.script(MOBILE, PhoneScript(answer_after_s=1, steps=[], stay_s=40))  # like a mobile's own voicemail
+    mails_before = len(mailbox.messages)
+    steps = [*URGENT_CALLER, Step(say=MESSAGE)]
+
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
+
+    text = words(result.heard)
+    assert "leave a message" in text and "message has been saved" in text, text
+    mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
+    assert "contract" in body_of(mail).lower()
+    assert "[Important]" in mail["Subject"] and caller_number in mail["Subject"]
+
+
+async def test_desk_phone_and_mobile_ring_together_and_the_first_to_accept_wins(
+    service, caller, phones, settings, owner, caller_number
+):
+    phones.script(MOBILE, PhoneScript(answer_after_s=None))
+    phones.script(
+        DESK_RINGS_AS,
+        PhoneScript(answer_after_s=1, steps=[Step(dtmf="1"), Step(say="Desk phone here.")], stay_s=10),
+    )
+
+    result = await caller.call(
+        settings.smart_number,
+        URGENT_CALLER,
+        caller_number=caller_number,
+        max_call_s=70,
+    )
+    (mobile_call,) = await phones.answered_calls(MOBILE)
+
+    assert phones.rang[MOBILE] == 1 and phones.rang[DESK_RINGS_AS] == 1
+    assert not mobile_call.answered  # stopped ringing when the desk phone took the call
+    assert "desk phone here" in words(result.heard)
+
+
+async def test_unimportant_caller_leaves_a_message_that_is_mailed(
+    service, caller, phones, settings, owner, mailbox, caller_number
+):
+    phones.script(MOBILE, PhoneScript(answer_after_s=1, steps=[Step(dtmf="1")]))
+    mails_before = len(mailbox.messages)
+    steps = [
+        Step(say="This is Sam Lee."),
+        Step(say="Just a quick question about your invoice."),
+        Step(dtmf="2"),
+        Step(say=MESSAGE),
+    ]
+
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
+
+    assert MOBILE not in phones.rang
+    assert "message has been saved" in words(result.heard)
+    mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
+    assert "contract" in body_of(mail).lower() and "invoice" in body_of(mail).lower()
+    assert attachment_of(mail)[:4] == b"RIFF"
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["kind"] == "voicemail" and row["screening_decision"] == "voicemail"
+
+
+async def test_vip_is_rung_without_questions(service, caller, phones, settings, owner, caller_number):
+    service.update_settings(vip_numbers=[caller_number])
+    phones.script(
+        MOBILE, PhoneScript(answer_after_s=1, steps=[Step(dtmf="1"), Step(say="Alex here.")], stay_s=8)
+    )
+
+    result = await caller.call(settings.smart_number, [], caller_number=caller_number, max_call_s=60)
+
+    text = words(result.heard)
+    assert "your name" not in text and "put you through" in text, text
+    assert "alex here" in text
+
+
+@pytest.mark.parametrize("setup", ["do-not-disturb", "no-route"])
+async def test_voicemail_answers_at_once_when_nothing_can_ring(
+    service, caller, phones, settings, owner, caller_number, setup
+):
+    if setup == "do-not-disturb":
+        service.update_settings(do_not_disturb=True)
+    else:
+        service.update_settings(mobile=None, extensions=[OFFLINE_DESK])
+
+    result = await caller.call(settings.smart_number, [], caller_number=caller_number, hangup_after_s=12)
+
+    text = words(result.heard)
+    assert "leave a message" in text and "your name" not in text, text
+    assert MOBILE not in phones.rang
+
+
+async def test_caller_hanging_up_while_recording_keeps_the_message(
+    service, caller, phones, settings, owner, mailbox, caller_number
+):
+    service.update_settings(do_not_disturb=True)
+    mails_before = len(mailbox.messages)
+
+    await caller.call(
+        settings.smart_number,
+        [Step(say=MESSAGE, hang_up_after=True)],
+        caller_number=caller_number,
+        max_call_s=30,
+    )
+
+    mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
+    assert "contract" in body_of(mail).lower()
+
+
+async def test_owner_pressing_3_blocks_the_number(service, caller, phones, settings, owner, caller_number):
+    phones.script(MOBILE, PhoneScript(answer_after_s=1, steps=[Step(dtmf="3")], stay_s=5))
+    await caller.call(
+        settings.smart_number, URGENT_CALLER, caller_number=caller_number, hangup_after_s=None, max_call_s=60
+    )
+    assert phones.rang[MOBILE] == 1
+
+    phones.script(MOBILE, PhoneScript(answer_after_s=1, steps=[Step(dtmf="1")]))
+    result = await caller.call(settings.smart_number, [], caller_number=caller_number, hangup_after_s=10)
+
+    assert phones.rang.get(MOBILE) is None  # not rung again
+    assert "leave a message" in words(result.heard)
+    assert caller_number in service.http.get("/settings").json()["blocked_numbers"]
+
+
+async def test_mail_waits_while_smtp_is_down_and_arrives_once(
+    service, caller, phones, settings, owner, mailbox, caller_number
+):
+    service.update_settings(do_not_disturb=True)
+    mailbox.stop()
+    before = len(mailbox.messages)
+    await caller.call(settings.smart_number, [Step(say=MESSAGE)], caller_number=caller_number, max_call_s=40)
+    await asyncio.sleep(8)
+    assert len(mailbox.messages) == before
+
+    mailbox.start()
+    mails = await asyncio.to_thread(mailbox.wait_for, before + 1, 90)
+    await asyncio.sleep(5)
+
+    mine = [m for m in mailbox.messages if caller_number in m["Subject"]]
+    assert len(mine) == 1 and len(mails) == before + 1
+    assert attachment_of(mine[0])[:4] == b"RIFF" and "contract" in body_of(mine[0]).lower()
+
+
+async def test_message_taken_while_the_app_is_down_is_imported_and_mailed(
+    service, caller, settings, owner, mailbox, caller_number
+):
+    before = len(mailbox.messages)
+    await asyncio.to_thread(service.stop, signal.SIGTERM)
+    try:
+        result = await caller.call(
+            settings.smart_number, [Step(say=MESSAGE)], caller_number=caller_number, max_call_s=20
+        )
+        assert "leave your message" in words(result.heard) or "after the tone" in words(result.heard)
+    finally:
+        await asyncio.to_thread(service.start)
+
+    mail = (await asyncio.to_thread(mailbox.wait_for, before + 1, 90))[-1]
+    assert caller_number in mail["Subject"] and "contract" in body_of(mail).lower()
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["kind"] == "voicemail"

@@ -1,0 +1,125 @@
+"""The settings API: defaults, changes validated field by field (a 422 names the field), numbers in
+E.164, lines unique across owners (and deciding whose calls are whose), and each owner's own settings."""
+
+from __future__ import annotations
+
+import pytest
+from api_fixtures import T0, Owner, alice, assert_error, bob, call_log, client, settings, store
+from fastapi.testclient import TestClient
+
+from assistant.store.calls import CallLog
+from assistant.store.db import Store
+from assistant.store.owners import OwnerDirectory
+
+
+def test_defaults(client: TestClient, alice: Owner) -> None:
+    body = client.get("/settings", headers=alice.headers).json()
+    assert body["smart_number"] == "+15550100" and body["assistant_line"] == "+15550199"
+    assert body["ring_timeout_s"] == 28 and body["screening"] is True and body["do_not_disturb"] is False
+    assert body["billing_increment_h"] == "0.1" and body["billing_rounding"] == "up"
+    assert body["billing_minimum_units"] == 1 and body["default_activity_code"] == "A106"
+    assert body["time_zone"] == "America/New_York" and body["default_country"] == "US"
+    assert body["voicemail_max_s"] == 180 and body["voicemail_min_s"] == 2
+    assert body["notification_emails"] == ["alice@example.com"]
+    assert (
+        body["importance_words"][:3] == ["urgent", "emergency", "important"]
+        and "subpoena" in body["importance_words"]
+    )
+
+
+def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) -> None:
+    change = {
+        "mobile": "(202) 555-0111",
+        "extensions": ["101", "102"],
+        "vip_numbers": ["202-555-0123"],
+        "blocked_numbers": ["+12025550666"],
+        "do_not_disturb": True,
+        "ring_timeout_s": 20,
+        "greeting_text": "You reached Alex.\nLeave a message.",
+        "notification_emails": ["Alex@Example.com", "desk@example.com"],
+        "importance_words": ["Urgent", "trial"],
+        "billing_increment_h": "0.25",
+        "billing_rounding": "nearest",
+        "billing_minimum_units": 0,
+        "default_hourly_rate": 300,
+        "default_activity_code": "a108",
+        "timekeeper_id": "AM",
+        "time_zone": "Europe/London",
+        "default_caller_id": "+12025550100",
+        "voicemail_min_s": 5,
+        "voicemail_max_s": 120,
+    }
+    response = client.patch("/settings", headers=alice.headers, json=change)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["mobile"] == "+12025550111" and body["vip_numbers"] == ["+12025550123"]
+    assert body["notification_emails"] == ["alex@example.com", "desk@example.com"]
+    assert body["importance_words"] == ["urgent", "trial"] and body["billing_increment_h"] == "0.25"
+    assert body["default_hourly_rate"] == "300.00" and body["default_activity_code"] == "A108"
+    assert client.get("/settings", headers=alice.headers).json() == body
+    view = OwnerDirectory(store).owner_for_line("+15550100")
+    assert view is not None and view.owner_id == alice.id and view.do_not_disturb
+    assert view.caller_id == "+12025550100" and view.extensions == ("101", "102")
+    assert str(view.billing_rule.increment_h) == "0.25"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ring_timeout_s": 2}, "ring_timeout_s"),
+        ({"ring_timeout_s": "soon"}, "ring_timeout_s"),
+        ({"time_zone": "Mars/Base"}, "time_zone"),
+        ({"mobile": "call me"}, "mobile"),
+        ({"vip_numbers": ["+12025550123", "x"]}, "vip_numbers"),
+        ({"extensions": ["1a"]}, "extensions"),
+        ({"notification_emails": ["not-an-email"]}, "notification_emails"),
+        ({"billing_increment_h": 0}, "billing_increment_h"),
+        ({"billing_increment_h": "lots"}, "billing_increment_h"),
+        ({"billing_rounding": "sideways"}, "billing_rounding"),
+        ({"billing_minimum_units": -1}, "billing_minimum_units"),
+        ({"default_hourly_rate": -3}, "default_hourly_rate"),
+        ({"default_activity_code": "phone"}, "default_activity_code"),
+        ({"default_country": "ZZ"}, "default_country"),
+        ({"timekeeper_id": "has spaces"}, "timekeeper_id"),
+        ({"voicemail_min_s": 30, "voicemail_max_s": 20}, "voicemail_max_s"),
+        ({"owner_name": ""}, "owner_name"),
+        ({"importance_words": [""]}, "importance_words"),
+        ({"greeting_text": "x" * 1001}, "greeting_text"),
+        ({"favourite_colour": "blue"}, "favourite_colour"),
+        ({"screening": "perhaps"}, "screening"),
+    ],
+)
+def test_wrong_values_are_422_naming_the_field(
+    client: TestClient, alice: Owner, change: dict, field: str
+) -> None:
+    before = client.get("/settings", headers=alice.headers).json()
+    response = client.patch("/settings", headers=alice.headers, json=change)
+    assert field in assert_error(response, 422)
+    assert field in [error["field"].split(".")[0] for error in response.json()["errors"]]
+    assert client.get("/settings", headers=alice.headers).json() == before
+
+
+def test_lines_belong_to_one_owner(client: TestClient, alice: Owner, bob: Owner, call_log: CallLog) -> None:
+    taken = client.patch("/settings", headers=bob.headers, json={"extra_lines": ["+15550199"]})
+    assert "another account" in assert_error(taken, 409)
+    assert_error(client.patch("/settings", headers=bob.headers, json={"smart_number": "+15550100"}), 409)
+    moved = client.patch(
+        "/settings", headers=alice.headers, json={"smart_number": "+15550300", "extra_lines": ["+15550301"]}
+    )
+    assert moved.status_code == 200
+    assert (
+        client.patch("/settings", headers=bob.headers, json={"assistant_line": "+15550100"}).status_code
+        == 200
+    )
+    for n, line in enumerate(("+15550300", "+15550301", "+15550100", "+15550199")):
+        call_log.record_start(f"c{n}", "inbound", "+12025550123", None, line, T0)
+    mine = {row["called_line"] for row in client.get("/calls", headers=alice.headers).json()["items"]}
+    theirs = {row["called_line"] for row in client.get("/calls", headers=bob.headers).json()["items"]}
+    assert mine == {"+15550300", "+15550301", "+15550199"} and theirs == {"+15550100"}
+
+
+def test_each_owner_has_their_own_settings(client: TestClient, alice: Owner, bob: Owner) -> None:
+    client.patch("/settings", headers=alice.headers, json={"do_not_disturb": True})
+    assert client.get("/settings", headers=bob.headers).json()["do_not_disturb"] is False
+    assert_error(client.get("/settings"), 401)
+    assert_error(client.patch("/settings", headers=alice.headers, content=b"[]"), 422)
