@@ -17,15 +17,18 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+
+import numpy as np
 
 from assistant.config import Settings
 from assistant.pbx import lab
 from assistant.speech.asr.whisper import WhisperDictation
-from assistant.speech.audio import load_16k, utterances
+from assistant.speech.audio import utterances
+from assistant.speech.endpointing import Endpointer, EndpointSettings
 from assistant.speech.tts import PromptCache, VoiceSettings, build_prompt_cache, split_sentences
 from assistant.telephony.ari import AriClient
 from assistant.telephony.channel import CallerHungUp, Channel
+from assistant.telephony.media import CallerAudio, open_caller_audio
 from assistant.telephony.stasis import IncomingCall, StasisApp
 
 log = logging.getLogger(__name__)
@@ -33,7 +36,10 @@ log = logging.getLogger(__name__)
 ANSWER_TIMEOUT_S = 30.0
 RECORDING_SETTLE_TIMEOUT_S = 5.0
 CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.5)
-TALK_PAUSE_MS = 900  # the assistant is taken to have finished a turn after this much silence
+# The far end is taken to have finished a turn after this much quiet (hold music never ends one).
+TURN_TAKING = EndpointSettings(
+    end_silence_ms=900, max_utterance_s=3600
+)  # the assistant is taken to have finished a turn after this much silence
 
 
 @dataclass
@@ -61,7 +67,6 @@ class CallResult:
     ended_by: str  # "assistant", "caller" or "unanswered"
     duration_s: float
     heard: list[Heard] = field(default_factory=list)
-    recording: Path | None = None
 
 
 class SimulatedCaller:
@@ -124,16 +129,14 @@ class SimulatedCaller:
         answered = await _first(channel.answered.wait(), channel.gone.wait(), within_s=ANSWER_TIMEOUT_S)
         if not answered or channel.gone.is_set():
             return CallResult(channel_id, caller_number, False, "unanswered", time.monotonic() - started)
-        recording_name = f"sim/{channel_id}"
         ended_by = "caller"
-        recording = None
+        ears = None
         try:
-            await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
-            recording = await channel.record(recording_name, fmt="wav")
+            ears = await self.ears(channel)
             limit_s = hangup_after_s if hangup_after_s is not None else max_call_s
             deadline = time.monotonic() + limit_s
             try:
-                await asyncio.wait_for(self._run_steps(channel, steps), timeout=limit_s)
+                await asyncio.wait_for(self._run_steps(channel, ears, steps), timeout=limit_s)
                 await asyncio.wait_for(channel.gone.wait(), timeout=max(0.01, deadline - time.monotonic()))
             except TimeoutError:
                 pass
@@ -144,18 +147,30 @@ class SimulatedCaller:
                 ended_by = "assistant"
             if not channel.gone.is_set():
                 await channel.hangup()
+            if ears is not None:
+                await ears.close()
         duration = time.monotonic() - started
-        path = await self._finished_recording(recording, recording_name)
-        heard = await asyncio.to_thread(self._transcribe_file, path) if path else []
-        return CallResult(channel_id, caller_number, True, ended_by, duration, heard, path)
+        heard = await asyncio.to_thread(self._transcribe, ears.recorded()) if ears else []
+        return CallResult(channel_id, caller_number, True, ended_by, duration, heard)
 
-    async def _run_steps(self, channel: Channel, steps: list[Step]) -> None:
+    async def ears(self, channel: Channel) -> CallerAudio:
+        """A live stream of what `channel` hears (the far end's audio), kept whole to transcribe later."""
+        return await open_caller_audio(
+            self.client,
+            channel,
+            app=self.stasis.apps[0],
+            media_host=self.settings.media_host,
+            adopt=self.stasis.adopt,
+            keep_all=True,
+        )
+
+    async def _run_steps(self, channel: Channel, ears: CallerAudio, steps: list[Step]) -> None:
         for step in steps:
             if step.interrupt_after_s is not None:
-                await _wait_for_talk(channel)
+                await _listen(channel, ears, until="start")
                 await asyncio.sleep(step.interrupt_after_s)
             elif step.wait_for_turn:
-                await _wait_for_turn(channel)
+                await _listen(channel, ears, until="end")
             for sentence in split_sentences(step.say or ""):
                 await channel.play(self.voice.media_uri(await self.voice.ensure_async(sentence)))
             if step.dtmf:
@@ -164,16 +179,8 @@ class SimulatedCaller:
                 await channel.hangup()
                 return
 
-    async def _finished_recording(self, recording: asyncio.Future | None, name: str) -> Path | None:
-        if recording is None:
-            return None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(recording, timeout=RECORDING_SETTLE_TIMEOUT_S)
-        path = self.settings.effective_recordings_dir / f"{name}.wav"
-        return path if path.exists() else None
-
-    def _transcribe_file(self, path: Path) -> list[Heard]:
-        audio = load_16k(path)
+    def _transcribe(self, samples: np.ndarray) -> list[Heard]:
+        audio = samples.astype(np.float32) / 32768.0
         heard = []
         for start, end in utterances(audio):
             text = self.transcribe(audio[int(start * 16000) : int(end * 16000)])
@@ -182,33 +189,22 @@ class SimulatedCaller:
         return heard
 
 
-async def _wait_for_talk(channel: Channel) -> None:
-    """Wait until the far end starts talking."""
-    while await _next_talk_event(channel) != "ChannelTalkingStarted":
-        pass
+async def _listen(channel: Channel, ears: CallerAudio, *, until: str) -> None:
+    """Follow the far end's audio until it starts talking ("start") or has talked and paused ("end").
 
-
-async def _wait_for_turn(channel: Channel) -> None:
-    """Wait until the far end has talked and then paused (Asterisk's talk detection on our channel)."""
-    talked = False
+    Frames not yet read are kept, so talk that happened while we were speaking still counts.
+    """
+    endpointer = Endpointer(TURN_TAKING)
     while True:
-        kind = await _next_talk_event(channel)
-        if kind == "ChannelTalkingStarted":
-            talked = True
-        elif talked:
+        frame = asyncio.ensure_future(ears.frames.get())
+        gone = asyncio.ensure_future(channel.gone.wait())
+        done, _ = await asyncio.wait({frame, gone}, return_when=asyncio.FIRST_COMPLETED)
+        if frame not in done:
+            frame.cancel()
+            raise CallerHungUp(channel.id)
+        gone.cancel()
+        if endpointer.push(frame.result()) == until:
             return
-
-
-async def _next_talk_event(channel: Channel) -> str:
-    get = asyncio.ensure_future(channel.talking.get())
-    gone = asyncio.ensure_future(channel.gone.wait())
-    done, _ = await asyncio.wait({get, gone}, return_when=asyncio.FIRST_COMPLETED)
-    for pending in (get, gone):
-        if pending not in done:
-            pending.cancel()
-    if gone in done:
-        raise CallerHungUp(channel.id)
-    return get.result()
 
 
 async def _first(*aws, within_s: float) -> bool:
@@ -240,7 +236,6 @@ class PhoneScript:
     answer_after_s: float | None = 1.0  # None: never answers
     steps: list[Step] = field(default_factory=list)  # after answering, e.g. wait for the whisper, press 1
     stay_s: float = 6.0  # after the steps, stay on the line this long (unless the far end hangs up)
-    speak_after_connect: str | None = None
 
 
 @dataclass
@@ -305,16 +300,10 @@ class SimulatedPhones:
                 return PhoneCall(number, False, [], "caller")
             await asyncio.sleep(script.answer_after_s)
             await channel.answer()
-            await channel.set_variable("TALK_DETECT(set)", str(TALK_PAUSE_MS))
-            name = f"sim/phone-{channel.id}"
-            recording = await channel.record(name, fmt="wav")
+            ears = await self.caller.ears(channel)
             ended_by = "phone"
             try:
-                await self.caller._run_steps(channel, script.steps)
-                if script.speak_after_connect:
-                    await self.caller._run_steps(
-                        channel, [Step(say=script.speak_after_connect, wait_for_turn=False)]
-                    )
+                await self.caller._run_steps(channel, ears, script.steps)
                 await asyncio.wait_for(channel.gone.wait(), timeout=script.stay_s)
                 ended_by = "far end"
             except (CallerHungUp, TimeoutError):
@@ -322,8 +311,8 @@ class SimulatedPhones:
             finally:
                 if not channel.gone.is_set():
                     await channel.hangup()
-            path = await self.caller._finished_recording(recording, name)
-            heard = await asyncio.to_thread(self.caller._transcribe_file, path) if path else []
+                await ears.close()
+            heard = await asyncio.to_thread(self.caller._transcribe, ears.recorded())
             return PhoneCall(number, True, heard, ended_by)
         except CallerHungUp:
             return PhoneCall(number, channel.answered.is_set(), [], "far end")

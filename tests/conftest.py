@@ -98,7 +98,9 @@ def run_cli(env: dict[str, str], *args: str) -> str:
 @pytest.fixture(scope="session")
 def owner_token(lab_env: dict[str, str]) -> str:
     """The owner of the Smart Number (created in the service's database) and an API token for them."""
-    run_cli(lab_env, "user", "create", "--email", OWNER_EMAIL, "--password", OWNER_PASSWORD)
+    speech_test_line = settings_from(lab_env).speech_test_line
+    run_cli(lab_env, "user", "create", "--email", OWNER_EMAIL, "--password", OWNER_PASSWORD, "--line",
+            speech_test_line)
     return run_cli(lab_env, "user", "token", "--email", OWNER_EMAIL).strip().splitlines()[-1]
 
 

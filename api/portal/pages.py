@@ -429,16 +429,23 @@ def _contact_values(
         if raw[name] == "":
             raw[name] = None
     raw["important"] = form.get("important") in ("on", "true", "1", "yes")
+    errors: dict[str, str] = {}
+    body = None
     try:
         body = ContactIn.model_validate(raw)
     except ValidationError as exc:
-        return {}, errors_by_field(exc)
-    values = body.model_dump()
+        errors = errors_by_field(exc)
     view = context.owner_settings.get(owner_id)
-    try:
-        values["phone"] = normalize_number(body.phone, view.default_country if view else "US")
-    except BadNumber as exc:
-        return {}, {"phone": str(exc)}
+    phone = None
+    if "phone" not in errors:
+        try:
+            phone = normalize_number(raw["phone"], view.default_country if view else "US")
+        except BadNumber as exc:
+            errors["phone"] = str(exc)
+    if errors or body is None:
+        return {}, errors
+    values = body.model_dump()
+    values["phone"] = phone
     return storage_values(values), {}
 
 

@@ -94,12 +94,20 @@ class Call(Base):
         Index("ix_calls_owner_started", "owner_id", "started_at", "id"),
         Index("ix_calls_owner_kind_started", "owner_id", "kind", "started_at", "id"),
         Index("ix_calls_owner_party_started", "owner_id", "party_number", "started_at", "id"),
+        # Only legs have a parent: a partial index finds them without tempting the planner to walk
+        # every conversation (parent_id IS NULL) instead of the owner's time-ordered index.
+        Index(
+            "ix_calls_parent_id",
+            "parent_id",
+            sqlite_where=text("parent_id IS NOT NULL"),
+            postgresql_where=text("parent_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
     channel_id: Mapped[str] = mapped_column(String, unique=True, index=True)
     parent_id: Mapped[int | None] = mapped_column(
-        ID_TYPE, ForeignKey("calls.id", ondelete="SET NULL"), index=True, default=None
+        ID_TYPE, ForeignKey("calls.id", ondelete="SET NULL"), default=None
     )
     direction: Mapped[str] = mapped_column(String)
     caller_number: Mapped[str] = mapped_column(String)

@@ -64,7 +64,6 @@ class Channel:
         self.answered = asyncio.Event()
         self.in_application = asyncio.Event()
         self.dtmf: asyncio.Queue[str] = asyncio.Queue()
-        self.talking: asyncio.Queue[str] = asyncio.Queue()
         self._waiting: dict[str, asyncio.Future] = {}
         self.hangup_cause: str | None = None
         self.gone_at: datetime | None = None
@@ -83,8 +82,6 @@ class Channel:
             self._resolve("recording:" + event["recording"]["name"], event["recording"])
         elif kind == "ChannelDtmfReceived":
             self.dtmf.put_nowait(event["digit"])
-        elif kind in ("ChannelTalkingStarted", "ChannelTalkingFinished"):
-            self.talking.put_nowait(kind)
         elif kind == "ChannelStateChange" and event.get("channel", {}).get("state") == "Up":
             self.answered.set()
         elif kind == "StasisStart":

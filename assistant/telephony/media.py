@@ -27,8 +27,9 @@ QUEUE_FRAMES = 3000  # a minute of audio; older frames are dropped if nobody rea
 
 
 class _RtpProtocol(asyncio.DatagramProtocol):
-    def __init__(self, frames: asyncio.Queue[np.ndarray]) -> None:
+    def __init__(self, frames: asyncio.Queue[np.ndarray], keep: list[np.ndarray] | None) -> None:
         self.frames = frames
+        self.keep = keep
         self.last_sequence: int | None = None
         self.packets = 0
 
@@ -42,6 +43,8 @@ class _RtpProtocol(asyncio.DatagramProtocol):
         self.last_sequence = sequence
         self.packets += 1
         samples = np.frombuffer(payload, dtype=">i2").astype(np.int16)
+        if self.keep is not None:
+            self.keep.append(samples)
         if self.frames.full():
             self.frames.get_nowait()
         self.frames.put_nowait(samples)
@@ -93,6 +96,11 @@ class CallerAudio:
     def packets(self) -> int:
         return self._protocol.packets
 
+    def recorded(self) -> np.ndarray:
+        """Everything received so far, when opened with `keep_all` (else empty)."""
+        kept = self._protocol.keep or []
+        return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int16)
+
     def drain(self) -> None:
         """Forget audio received so far (what the caller said before the question)."""
         while not self.frames.empty():
@@ -112,7 +120,7 @@ class CallerAudio:
 
 
 async def open_caller_audio(
-    client: AriClient, channel: Channel, *, app: str, media_host: str, adopt
+    client: AriClient, channel: Channel, *, app: str, media_host: str, adopt, keep_all: bool = False
 ) -> CallerAudio:
     """Start streaming the caller's audio on `channel` to a new local UDP socket.
 
@@ -122,11 +130,13 @@ async def open_caller_audio(
         app: the Stasis application the helper channels join.
         media_host: address of this host as Asterisk sees it (where RTP is sent).
         adopt: callable registering a channel id we create, so its StasisStart is not taken for a call.
+        keep_all: also keep every frame received, for `recorded()` (a recording without ARI's
+            recorder, which would hold the channel's playbacks until it stops).
     """
     loop = asyncio.get_running_loop()
     frames: asyncio.Queue[np.ndarray] = asyncio.Queue(maxsize=QUEUE_FRAMES)
     transport, protocol = await loop.create_datagram_endpoint(
-        lambda: _RtpProtocol(frames), local_addr=(media_host, 0)
+        lambda: _RtpProtocol(frames, [] if keep_all else None), local_addr=(media_host, 0)
     )
     port = transport.get_extra_info("sockname")[1]
     audio = CallerAudio(client, transport, protocol, frames)

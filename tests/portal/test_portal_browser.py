@@ -69,6 +69,16 @@ def leave_voicemail(settings, call_id: int, caller_number: str) -> int:
         store.close()
 
 
+async def poll(read, done, timeout_s: float = 15.0) -> bool:
+    """Await ``read()`` until ``done(value)``; False on time-out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if done(await read()):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
 async def shot(page, name: str) -> None:
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -91,7 +101,7 @@ async def test_owner_journey_in_chromium(
     await page.wait_for_url(f"{base}/portal/calls")
 
     # Add the caller to the phonebook, typed as a person would (national format).
-    await page.get_by_role("link", name="Contacts").click()
+    await page.get_by_role("navigation").get_by_role("link", name="Contacts").click()
     await page.get_by_role("link", name="Add contact").click()
     await page.get_by_role("textbox", name="Name", exact=True).fill(CONTACT_NAME)
     national = f"({caller_number[2:5]}) {caller_number[5:8]}-{caller_number[8:]}"
@@ -117,7 +127,7 @@ async def test_owner_journey_in_chromium(
     row = await asyncio.to_thread(wait_for_call, base, token, caller_number)
     assert row["display_name"] == CONTACT_NAME and row["conversation_talk_s"] > 0
 
-    await page.get_by_role("link", name="Calls").click()
+    await page.get_by_role("navigation").get_by_role("link", name="Calls").click()
     call_row = page.locator(f'tr[data-call-id="{row["id"]}"]')
     await call_row.wait_for()
     assert CONTACT_NAME in await call_row.inner_text()
@@ -137,16 +147,15 @@ async def test_owner_journey_in_chromium(
 
     # A voicemail on that call: play it in the browser.
     vm_id = await asyncio.to_thread(leave_voicemail, settings, row["id"], caller_number)
-    await page.get_by_role("link", name="Voicemail").click()
+    await page.get_by_role("navigation").get_by_role("link", name="Voicemail").click()
     article = page.locator(f"#vm-{vm_id}")
     await article.wait_for()
     assert CONTACT_NAME in await article.inner_text() and "Please call back." in await article.inner_text()
     player = article.locator("audio")
     await player.evaluate("a => a.play()")
-    await page.wait_for_function(
-        f"document.querySelector('#vm-{vm_id} audio').currentTime > 0.3", timeout=15_000
-    )
-    await page.wait_for_function(f"!document.querySelector('#vm-{vm_id}').classList.contains('unread')")
+    # (polled with evaluate: the portal's Content-Security-Policy forbids wait_for_function's eval)
+    assert await poll(lambda: player.evaluate("a => a.currentTime"), lambda t: t > 0.3), "it did not play"
+    assert await poll(lambda: article.get_attribute("class"), lambda c: "unread" not in c), "not marked read"
     await shot(page, "05-voicemail-playing")
     assert (await api.get(f"/voicemails/{vm_id}")).json()["read_at"] is not None
     await api.aclose()

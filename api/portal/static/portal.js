@@ -29,6 +29,8 @@ document.querySelectorAll("audio[data-voicemail-id]").forEach((audio) => {
         article.classList.remove("unread");
         const badge = article.querySelector(".badge");
         if (badge) badge.remove();
+        const markRead = article.querySelector('form[action$="/read"]');
+        if (markRead) markRead.remove();
       }
     });
   }, { once: true });

@@ -167,6 +167,14 @@ def upgrade() -> None:
         batch.create_foreign_key(
             op.f("fk_calls_owner_id_users"), "users", ["owner_id"], ["id"], ondelete="SET NULL"
         )
+        batch.drop_index("ix_calls_parent_id")
+        batch.create_index(
+            "ix_calls_parent_id",
+            ["parent_id"],
+            unique=False,
+            sqlite_where=sa.text("parent_id IS NOT NULL"),
+            postgresql_where=sa.text("parent_id IS NOT NULL"),
+        )
         batch.create_index("ix_calls_owner_started", ["owner_id", "started_at", "id"], unique=False)
         batch.create_index(
             "ix_calls_owner_kind_started", ["owner_id", "kind", "started_at", "id"], unique=False
@@ -187,6 +195,8 @@ def downgrade() -> None:
         batch.drop_index("ix_calls_owner_party_started")
         batch.drop_index("ix_calls_owner_kind_started")
         batch.drop_index("ix_calls_owner_started")
+        batch.drop_index("ix_calls_parent_id")
+        batch.create_index("ix_calls_parent_id", ["parent_id"], unique=False)
         batch.drop_constraint(op.f("fk_calls_owner_id_users"), type_="foreignkey")
         for column in (
             "transcript",
