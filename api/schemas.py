@@ -41,6 +41,16 @@ def iso_date_text(value: object) -> object:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 IsoDate = Annotated[date, BeforeValidator(iso_date_text)]
 ShortText = Annotated[str, Field(max_length=200), AfterValidator(clean_text)]
+
+
+def no_control_chars(value: str | None) -> str | None:
+    """Refuse control characters in a query parameter (no name, number or code has any)."""
+    if value is not None and any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+SearchText = Annotated[str | None, AfterValidator(no_control_chars)]
 Code = Annotated[str, Field(max_length=40), AfterValidator(clean_text)]
 
 

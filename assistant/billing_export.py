@@ -78,8 +78,7 @@ def _csv(store: Store, request: ExportRequest) -> Iterator[bytes]:
     yield _drain(buffer)
     rows = CsvRows(request.rule, answered_only=request.answered_only)
     for batch in iter_batches(store, request.query):
-        writer.writerows(rows.rows(batch))
-        yield _drain(buffer)
+        yield rows.text(batch).encode()
     writer.writerow(rows.total())
     logger.info("billing export: %d conversations, %d units", rows.totals.rows, rows.totals.units)
     yield _drain(buffer)

@@ -29,6 +29,8 @@ __all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", 
 log = logging.getLogger(__name__)
 
 NO_INPUT_S = 5.0
+MESSAGE_SILENCE_S = 4.0
+RECORDING_GRACE_S = 10.0
 INTER_DIGIT_S = 3.0
 REPROMPTS = 2
 
@@ -36,7 +38,7 @@ REPROMPTS = 2
 @dataclass(frozen=True)
 class Recording:
     path: Path
-    seconds: float
+    speech_s: float  # how much of it was the caller speaking
 
 
 @dataclass
@@ -180,32 +182,55 @@ class Call:
                 break
         return answer
 
-    async def record_message(self, *, max_s: int, max_silence_s: int = 5) -> Recording | None:
-        """Beep and record what the caller says until `#`, silence, `max_s` or hang-up.
+    async def record_message(self, *, max_s: int, silence_s: float = MESSAGE_SILENCE_S) -> Recording | None:
+        """Beep and record what the caller says until `#`, `silence_s` of quiet, `max_s`, or hang-up.
 
-        Returns the recording (as Asterisk wrote it) even when the caller hung up while speaking.
+        Quiet is judged on the caller's audio stream by our own voice detection, so a phone that
+        stops sending audio when its user is silent still ends the message. Returns the recording
+        (as Asterisk wrote it, kept when the caller hung up while speaking), with how much of it
+        was speech; None when there is no file.
         """
+        if self._audio is None and self._media is not None:
+            self._audio = await self._media(self._channel)
         name = f"voicemail/{self._channel.id}-{int(time.time())}"
-        started = time.monotonic()
+        endpointer = Endpointer(EndpointSettings(end_silence_ms=int(silence_s * 1000), max_utterance_s=max_s))
         try:
             finished = await self._channel.record(
-                name,
-                fmt="wav",
-                max_duration_s=max_s,
-                max_silence_s=max_silence_s,
-                beep=True,
-                terminate_on="#",
+                name, fmt="wav", max_duration_s=max_s, beep=True, terminate_on="#"
             )
         except CallerHungUp:
             return None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(finished), timeout=max_s + 10)
+        quiet = asyncio.create_task(self._until_quiet(endpointer, silence_s))
+        done, _ = await asyncio.wait(
+            {finished, quiet}, timeout=max_s + RECORDING_GRACE_S, return_when=asyncio.FIRST_COMPLETED
+        )
+        if not finished.done():
+            await self._channel.stop_recording(name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(finished), timeout=RECORDING_GRACE_S)
+        quiet.cancel()
         path = self._recordings_dir / f"{name}.wav" if self._recordings_dir else None
-        if path is None or not path.exists():
+        if path is None or not await asyncio.to_thread(path.exists):
             return None
-        recording = Recording(path, round(time.monotonic() - started, 2))
-        self.log_event("recorded", seconds=recording.seconds)
+        speech_s = (
+            len(endpointer.speech_frames) * 0.02 - endpointer.trailing_silence_s
+            if endpointer.started
+            else 0.0
+        )
+        recording = Recording(path, round(max(0.0, speech_s), 2))
+        self.log_event("recorded", speech_s=recording.speech_s)
         return recording
+
+    async def _until_quiet(self, endpointer: Endpointer, silence_s: float) -> None:
+        """Return once the caller has spoken and then been quiet, or never spoke within `silence_s` x 2."""
+        audio = self._audio
+        audio.drain()
+        waited = 0
+        while True:
+            event = endpointer.push(await audio.frames.get())
+            waited += 1
+            if event == "end" or (not endpointer.started and waited * 0.02 >= 2 * silence_s):
+                return
 
     async def hold(self) -> None:
         """Music on hold for the caller while we do something else."""
@@ -353,8 +378,14 @@ class Call:
             )
             return answer
         except CallerHungUp:
-            self.log_event("turn", prompt=key, attempt=attempt, decision="hangup", barged_in=barged_in,
-                           prompt_s=round(time.monotonic() - turn_started, 3))
+            self.log_event(
+                "turn",
+                prompt=key,
+                attempt=attempt,
+                decision="hangup",
+                barged_in=barged_in,
+                prompt_s=round(time.monotonic() - turn_started, 3),
+            )
             raise
         finally:
             for task in tasks.values():

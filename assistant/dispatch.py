@@ -168,7 +168,9 @@ class CallHandler:
                 screening.get("reason"),
                 bool(screening.get("important")),
             )
-            return await self.parts.keeper.keep(recording.path, owner, context) is not None
+            return (
+                await self.parts.keeper.keep(recording.path, owner, context, recording.speech_s) is not None
+            )
 
         async def block(number: str) -> None:
             if owner.owner_id is not None:
@@ -177,7 +179,10 @@ class CallHandler:
         await smart_number(call, owner, caller, routes, keep, block)
 
     async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
-        online = {endpoint: await self._endpoint_online(endpoint) for endpoint in owner.extensions}
+        endpoints = [
+            extension if "/" in extension else f"PJSIP/{extension}" for extension in owner.extensions
+        ]
+        online = {endpoint: await self._endpoint_online(endpoint) for endpoint in endpoints}
         return reachable_routes(owner.mobile, online)
 
     async def _endpoint_online(self, endpoint: str) -> bool:
@@ -209,6 +214,7 @@ class CallHandler:
             if transcript:
                 await self._db(call_log.set_transcript, call.info.id, transcript)
         for leg in call.legs:
+            await leg.close()
             await self._log_leg(call, leg)
         await self._db(call_log.record_end, call.info.id, datetime.now(UTC), outcome, call.hangup_cause)
         log.info("call %s ended: %s", call.info.id, outcome)

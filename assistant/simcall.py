@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.pbx import lab
 from assistant.speech.asr.whisper import WhisperDictation
 from assistant.speech.audio import utterances
-from assistant.speech.endpointing import Endpointer, EndpointSettings
+from assistant.speech.endpointing import FRAME_MS, Endpointer, EndpointSettings
 from assistant.speech.tts import PromptCache, VoiceSettings, build_prompt_cache, split_sentences
 from assistant.telephony.ari import AriClient
 from assistant.telephony.channel import CallerHungUp, Channel
@@ -51,6 +51,8 @@ class Step:
     wait_for_turn: bool = True
     interrupt_after_s: float | None = None  # instead of waiting for the turn: talk over the assistant
     hang_up_after: bool = False  # hang up as soon as this step is done
+    delay_s: float | None = None  # instead of waiting for the turn: wait this long after the previous step
+    measure_reply: bool = False  # time from the end of what we said to the first sound of the reply
 
 
 @dataclass
@@ -67,6 +69,7 @@ class CallResult:
     ended_by: str  # "assistant", "caller" or "unanswered"
     duration_s: float
     heard: list[Heard] = field(default_factory=list)
+    reply_latencies_s: list[float] = field(default_factory=list)
 
 
 class SimulatedCaller:
@@ -113,6 +116,7 @@ class SimulatedCaller:
         caller_name: str = "",
         hangup_after_s: float | None = None,
         max_call_s: float = 60.0,
+        transcribe: bool = True,
     ) -> CallResult:
         """Call `number`, run `steps`, and return what was heard and how the call ended."""
         channel_id = f"sim-{uuid.uuid4().hex[:12]}"
@@ -131,12 +135,13 @@ class SimulatedCaller:
             return CallResult(channel_id, caller_number, False, "unanswered", time.monotonic() - started)
         ended_by = "caller"
         ears = None
+        latencies: list[float] = []
         try:
             ears = await self.ears(channel)
             limit_s = hangup_after_s if hangup_after_s is not None else max_call_s
             deadline = time.monotonic() + limit_s
             try:
-                await asyncio.wait_for(self._run_steps(channel, ears, steps), timeout=limit_s)
+                await asyncio.wait_for(self._run_steps(channel, ears, steps, latencies), timeout=limit_s)
                 await asyncio.wait_for(channel.gone.wait(), timeout=max(0.01, deadline - time.monotonic()))
             except TimeoutError:
                 pass
@@ -150,8 +155,8 @@ class SimulatedCaller:
             if ears is not None:
                 await ears.close()
         duration = time.monotonic() - started
-        heard = await asyncio.to_thread(self._transcribe, ears.recorded()) if ears else []
-        return CallResult(channel_id, caller_number, True, ended_by, duration, heard)
+        heard = await asyncio.to_thread(self._transcribe, ears.recorded()) if ears and transcribe else []
+        return CallResult(channel_id, caller_number, True, ended_by, duration, heard, latencies)
 
     async def ears(self, channel: Channel) -> CallerAudio:
         """A live stream of what `channel` hears (the far end's audio), kept whole to transcribe later."""
@@ -164,9 +169,13 @@ class SimulatedCaller:
             keep_all=True,
         )
 
-    async def _run_steps(self, channel: Channel, ears: CallerAudio, steps: list[Step]) -> None:
+    async def _run_steps(
+        self, channel: Channel, ears: CallerAudio, steps: list[Step], latencies: list[float] | None = None
+    ) -> None:
         for step in steps:
-            if step.interrupt_after_s is not None:
+            if step.delay_s is not None:
+                await asyncio.sleep(step.delay_s)
+            elif step.interrupt_after_s is not None:
                 await _listen(channel, ears, until="start")
                 await asyncio.sleep(step.interrupt_after_s)
             elif step.wait_for_turn:
@@ -175,6 +184,8 @@ class SimulatedCaller:
                 await channel.play(self.voice.media_uri(await self.voice.ensure_async(sentence)))
             if step.dtmf:
                 await channel.send_dtmf(step.dtmf)
+            if step.measure_reply and latencies is not None:
+                latencies.append(await _reply_onset_s(channel, ears))
             if step.hang_up_after:
                 await channel.hangup()
                 return
@@ -189,12 +200,25 @@ class SimulatedCaller:
         return heard
 
 
-async def _listen(channel: Channel, ears: CallerAudio, *, until: str) -> None:
+async def _reply_onset_s(channel: Channel, ears: CallerAudio) -> float:
+    """Seconds from now (we just finished speaking) to the first sound of the far end's reply.
+
+    Counted in received 20 ms frames, which arrive in real time, so a slow reader does not skew it.
+    """
+    ears.drain()
+    endpointer = Endpointer(TURN_TAKING)
+    await _listen(channel, ears, until="start", endpointer=endpointer)
+    return endpointer.onset_frame * FRAME_MS / 1000
+
+
+async def _listen(
+    channel: Channel, ears: CallerAudio, *, until: str, endpointer: Endpointer | None = None
+) -> None:
     """Follow the far end's audio until it starts talking ("start") or has talked and paused ("end").
 
     Frames not yet read are kept, so talk that happened while we were speaking still counts.
     """
-    endpointer = Endpointer(TURN_TAKING)
+    endpointer = endpointer or Endpointer(TURN_TAKING)
     while True:
         frame = asyncio.ensure_future(ears.frames.get())
         gone = asyncio.ensure_future(channel.gone.wait())
@@ -273,7 +297,12 @@ class SimulatedPhones:
 
     def script(self, number: str, script: PhoneScript) -> None:
         self.scripts[number] = script
-        self.rang.pop(number, None)
+
+    def reset(self) -> None:
+        """Forget scripts and what rang (phones without a script ring out, unanswered)."""
+        self.scripts.clear()
+        self.rang.clear()
+        self.calls.clear()
 
     async def answered_calls(self, number: str) -> list[PhoneCall]:
         """Wait for the calls of `number` to finish and return them."""

@@ -8,6 +8,7 @@ refers to it; the database row follows; transcription and the mail run after the
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import logging
 import os
 import shutil
@@ -85,13 +86,24 @@ class VoicemailKeeper:
         self.mail_from = mail_from
         self.background: set[asyncio.Task] = set()
 
-    async def keep(self, recording_path: Path, owner: OwnerProfile, context: MessageContext) -> int | None:
-        """Keep a recording if it is long enough; return the voicemail id (None when too short)."""
-        seconds = audio_seconds(recording_path)
-        if seconds < owner.voicemail_min_s:
+    async def keep(
+        self,
+        recording_path: Path,
+        owner: OwnerProfile,
+        context: MessageContext,
+        speech_s: float | None = None,
+    ) -> int | None:
+        """Keep a recording if it is long enough; return the voicemail id (None when too short).
+
+        Args:
+            speech_s: how much of the recording was speech, when known; else its whole length counts.
+        """
+        seconds = await asyncio.to_thread(audio_seconds, recording_path)
+        spoken = seconds if speech_s is None else speech_s
+        if spoken < owner.voicemail_min_s:
             log.info(
-                "message of %.1f s from %s is under the %.1f s minimum: not kept",
-                seconds,
+                "message with %.1f s of speech from %s is under the %.1f s minimum: not kept",
+                spoken,
                 context.caller_number,
                 owner.voicemail_min_s,
             )
@@ -143,7 +155,7 @@ class VoicemailKeeper:
             message_id,
             list(owner.notify_emails),
             message["Subject"],
-            message.as_bytes(),
+            message.as_bytes(policy=email.policy.SMTP),
             voicemail_id,
         )
         self.wake_sender()

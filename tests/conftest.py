@@ -45,7 +45,7 @@ def lab_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "ASSISTANT_LAB_RTP_START": str(TEST_RTP_START),
             "ASSISTANT_LAB_RTP_END": str(TEST_RTP_END),
             "ASSISTANT_API_PORT": str(free_port()),
-        "ASSISTANT_SMTP_PORT": str(free_port()),
+            "ASSISTANT_SMTP_PORT": str(free_port()),
             "ASSISTANT_DATA_DIR": str(tmp_path_factory.mktemp("data")),
             "ASSISTANT_LOG_LEVEL": "INFO",
         }
@@ -88,8 +88,9 @@ OWNER_PASSWORD = "correct horse battery staple"
 
 def run_cli(env: dict[str, str], *args: str) -> str:
     """Run an `assistant` command against the test instance; return its standard output."""
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
     if done.returncode != 0:
         raise RuntimeError(f"assistant {' '.join(args)} failed: {done.stderr}")
     return done.stdout
@@ -99,8 +100,17 @@ def run_cli(env: dict[str, str], *args: str) -> str:
 def owner_token(lab_env: dict[str, str]) -> str:
     """The owner of the Smart Number (created in the service's database) and an API token for them."""
     speech_test_line = settings_from(lab_env).speech_test_line
-    run_cli(lab_env, "user", "create", "--email", OWNER_EMAIL, "--password", OWNER_PASSWORD, "--line",
-            speech_test_line)
+    run_cli(
+        lab_env,
+        "user",
+        "create",
+        "--email",
+        OWNER_EMAIL,
+        "--password",
+        OWNER_PASSWORD,
+        "--line",
+        speech_test_line,
+    )
     return run_cli(lab_env, "user", "token", "--email", OWNER_EMAIL).strip().splitlines()[-1]
 
 

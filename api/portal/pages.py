@@ -254,6 +254,7 @@ def calls_page(
 ) -> Response:
     view = context.owner_settings.get(caller.owner_id)
     assert view is not None
+    q = _printable(q)
     errors: dict[str, str] = {}
     since_day, until_day = _parse_day(since, "since", errors), _parse_day(until, "until", errors)
     kinds = tuple(k for k in (kind or ()) if k in KINDS)
@@ -298,6 +299,10 @@ def calls_page(
     )
 
 
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def _parse_day(text: str, field: str, errors: dict[str, str]) -> date | None:
     if not text:
         return None
@@ -331,6 +336,7 @@ def contacts_page(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     notice: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
+    q = _printable(q)
     try:
         rows, next_cursor = context.contacts.search(caller.owner_id, q, PAGE_SIZE, cursor)
     except AssistantError:

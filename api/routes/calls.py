@@ -22,6 +22,7 @@ from api.schemas import (
     CallPublic,
     Code,
     IsoDate,
+    SearchText,
     ShortText,
     call_public,
     error_responses,
@@ -95,7 +96,7 @@ def list_calls(
         int | None, Query(ge=1, le=MAX_ID, description="Only calls with this contact")
     ] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in the name, number or transcript")
+        SearchText, Query(max_length=200, description="Text in the name, number or transcript")
     ] = None,
 ) -> CallPage:
     """List conversations (legs nested), newest first: inbound, outbound, missed and voicemail in one list."""
@@ -137,8 +138,8 @@ def export_calls(
     from_: Annotated[IsoDate, Query(alias="from", ge=EARLIEST, le=LATEST, description="First local day")],
     to: Annotated[IsoDate, Query(ge=EARLIEST, le=LATEST, description="Last local day, inclusive")],
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only this contact's calls")] = None,
-    client_code: Annotated[str | None, Query(max_length=40, description="Only this client code")] = None,
-    matter_code: Annotated[str | None, Query(max_length=40, description="Only this matter code")] = None,
+    client_code: Annotated[SearchText, Query(max_length=40, description="Only this client code")] = None,
+    matter_code: Annotated[SearchText, Query(max_length=40, description="Only this matter code")] = None,
     format: Annotated[
         Literal["csv", "clio", "ledes"],
         Query(description="csv (one row per call, total row), clio, or ledes 1998B"),

@@ -26,7 +26,7 @@ from api.contact_schemas import (
 )
 from api.context import AppContext
 from api.handlers import field_error
-from api.schemas import COMMON_ERRORS, error_responses
+from api.schemas import COMMON_ERRORS, SearchText, error_responses
 from assistant.domain import contact_csv
 from assistant.domain.billing import neutralize
 from assistant.domain.images import MAX_AVATAR_BYTES, check_avatar
@@ -71,7 +71,7 @@ def list_contacts(
     caller: CurrentCaller,
     context: Context,
     q: Annotated[
-        str | None, Query(max_length=200, description="Any part of a name, nickname, code or number")
+        SearchText, Query(max_length=200, description="Any part of a name, nickname, code or number")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
     cursor: Annotated[

@@ -13,6 +13,7 @@ Formats built here:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -270,71 +271,136 @@ class Totals:
 class CsvRows:
     """Builds the plain-CSV rows of an export and keeps its totals.
 
-    The units, hours and amount of a row depend only on whole seconds of talk and the rate, so
-    they are computed once per distinct pair (a bounded cache); the loop over rows does only
-    slicing, look-ups and the formula check, so a million rows cost little more than their cells.
+    Units and hours depend only on whole seconds of talk, so they are computed once per distinct
+    duration; the amount is exact integer arithmetic on cents (half up), the same as
+    :func:`amount`. Both caches are bounded, so memory stays flat however many rows go through.
 
     Args:
         rule: The owner's billing rule.
         answered_only: Leave out conversations with no talk time.
     """
 
-    CACHE_LIMIT = 100_000
+    CACHE_LIMIT = 20_000
 
     def __init__(self, rule: BillingRule, answered_only: bool = True) -> None:
         self.rule = rule
         self.answered_only = answered_only
         self.totals = Totals()
-        self._money: dict[tuple[int, int | None], tuple[int, int, str, str, str]] = {}
+        increment = Fraction(rule.increment_h)
+        self._num, self._den = increment.numerator, increment.denominator
+        self._units: dict[int, tuple[int, str]] = {}
+        self._rates: dict[int | None, str] = {}
+        self._neutral: dict[str, str] = {}
+        self._quoted: dict[str, str] = {}
 
     def rows(self, calls: Iterable[Sequence]) -> list[tuple[str | int, ...]]:
         """Return the CSV rows of a batch of calls (BillableCall-shaped), counting them in the totals."""
-        out: list[tuple[str | int, ...]] = []
-        append = out.append
-        cache = self._money
-        unsafe = _UNSAFE_FIRST
+        return self._build(calls, as_text=False)
+
+    def text(self, calls: Iterable[Sequence]) -> str:
+        """Return the CSV text of a batch of calls (``\\r\\n`` line ends), counting them in the totals.
+
+        The same text ``csv.writer`` writes for :meth:`rows`, built with one format per line (no
+        writer): the export's hot path.
+        """
+        return "".join(self._build(calls, as_text=True))
+
+    def _build(self, calls: Iterable[Sequence], as_text: bool) -> list:
+        # Hot loop of a million-row export: local names only, no call in the common case.
+        units_of, rates = self._units, self._rates
+        safe = self._quoted if as_text else self._neutral
+        if len(safe) >= self.CACHE_LIMIT:
+            safe.clear()
+        fix = self._fixer(safe, as_text)
+        unsafe, special = _UNSAFE_FIRST, _CSV_SPECIAL.search
         skip_silent = self.answered_only
-        totals = self.totals
-        secs_sum = units_sum = cents_sum = priced = count = 0
+        num2, den, den2 = 2 * self._num, self._den, 2 * self._den
+        secs_sum = units_sum = cents_sum = priced = 0
+        out: list = []
+        append = out.append
         for call_id, local, direction, contact, number, client, matter, line, talk, activity, rate in calls:
             seconds = int(talk + 0.5) if talk is not None and talk > 0 else 0
             if not seconds and skip_silent:
                 continue
-            money_cells = cache.get((seconds, rate))
-            if money_cells is None:
-                money_cells = self._money_cells(seconds, rate)
-            units, cents, hours_text, rate_text, amount_text = money_cells
-            count += 1
-            secs_sum += seconds
-            units_sum += units
-            if rate is not None:
+            cached = units_of.get(seconds)
+            if cached is None:
+                cached = self._units_for(seconds)
+            units, hours_text = cached
+            if rate is None:
+                rate_text = amount_text = ""
+            else:
+                rate_text = rates.get(rate)
+                if rate_text is None:
+                    rate_text = self._rate_text(rate)
+                cents = (units * rate * num2 + den) // den2
+                amount_text = str(cents // 100) + _CENTS[cents % 100]
                 cents_sum += cents
                 priced += 1
-            append(
-                (
-                    call_id,
-                    local[:10],
-                    local[11:19],
-                    direction,
-                    neutralize(contact) if contact and contact[0] in unsafe else contact,
-                    neutralize(number) if number and number[0] in unsafe else number,
-                    neutralize(client) if client and client[0] in unsafe else client,
-                    neutralize(matter) if matter and matter[0] in unsafe else matter,
-                    neutralize(line) if line and line[0] in unsafe else line,
-                    seconds,
-                    units,
-                    hours_text,
-                    neutralize(activity) if activity and activity[0] in unsafe else activity,
-                    rate_text,
-                    amount_text,
+            secs_sum += seconds
+            units_sum += units
+            if as_text and special(contact + number + client + matter + line + activity) is not None:
+                contact, number, client, matter, line, activity = map(
+                    fix, (contact, number, client, matter, line, activity)
                 )
-            )
-        totals.rows += count
+            else:  # nothing to quote: only cells starting like a formula change
+                if contact and contact[0] in unsafe:
+                    contact = safe.get(contact) or fix(contact)
+                if number and number[0] in unsafe:
+                    number = safe.get(number) or fix(number)
+                if client and client[0] in unsafe:
+                    client = safe.get(client) or fix(client)
+                if matter and matter[0] in unsafe:
+                    matter = safe.get(matter) or fix(matter)
+                if line and line[0] in unsafe:
+                    line = safe.get(line) or fix(line)
+                if activity and activity[0] in unsafe:
+                    activity = safe.get(activity) or fix(activity)
+            if as_text:
+                append(
+                    f"{call_id},{local[:10]},{local[11:19]},{direction},{contact},{number},{client},{matter},"
+                    f"{line},{seconds},{units},{hours_text},{activity},{rate_text},{amount_text}\r\n"
+                )
+            else:
+                append(
+                    (
+                        call_id,
+                        local[:10],
+                        local[11:19],
+                        direction,
+                        contact,
+                        number,
+                        client,
+                        matter,
+                        line,
+                        seconds,
+                        units,
+                        hours_text,
+                        activity,
+                        rate_text,
+                        amount_text,
+                    )
+                )
+        totals = self.totals
+        totals.rows += len(out)
         totals.talk_seconds += secs_sum
         totals.units += units_sum
         totals.amount_cents += cents_sum
         totals.priced_rows += priced
         return out
+
+    @staticmethod
+    def _fixer(cache: dict[str, str], as_text: bool):
+        make = _safe_quoted_cell if as_text else neutralize
+
+        def fix(value: str) -> str:
+            if not value:
+                return value
+            done = cache.get(value)
+            if done is None:
+                done = cache[value] = make(value)
+            return done
+
+        return fix
 
     def row(self, call: Sequence) -> tuple[str | int, ...] | None:
         """Return the CSV row of one call (None when it is left out), counting it in the totals."""
@@ -345,20 +411,31 @@ class CsvRows:
         """Return the total row for the rows built so far."""
         return total_row(self.totals, self.rule)
 
-    def _money_cells(self, seconds: int, rate_cents: int | None) -> tuple[int, int, str, str, str]:
-        if len(self._money) >= self.CACHE_LIMIT:
-            self._money.clear()
+    def _units_for(self, seconds: int) -> tuple[int, str]:
+        if len(self._units) >= self.CACHE_LIMIT:
+            self._units.clear()
         units = self.rule.units(seconds)
-        hours = self.rule.hours(units)
-        rate = cents_to_money(rate_cents)
-        line_amount = amount(hours, rate)
-        cents = int(line_amount.scaleb(2)) if line_amount is not None else 0
-        cells = (units, cents, str(hours), money(rate), money(line_amount))
-        self._money[(seconds, rate_cents)] = cells
-        return cells
+        cached = self._units[seconds] = (units, str(self.rule.hours(units)))
+        return cached
+
+    def _rate_text(self, rate_cents: int) -> str:
+        if len(self._rates) >= self.CACHE_LIMIT:
+            self._rates.clear()
+        text = self._rates[rate_cents] = money(cents_to_money(rate_cents))
+        return text
 
 
 _UNSAFE_FIRST = FORMULA_TRIGGERS | {" "}
+_CENTS = tuple(f".{n:02d}" for n in range(100))
+_CSV_SPECIAL = re.compile('[,"\r\n]')
+
+
+def _safe_quoted_cell(cell: str) -> str:
+    """Neutralize a cell, then quote it as ``csv.writer`` would (only when it must)."""
+    cell = neutralize(cell)
+    if _CSV_SPECIAL.search(cell) is None:
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
 
 
 def total_row(totals: Totals, rule: BillingRule) -> tuple[str | int, ...]:

@@ -112,6 +112,8 @@ def check_words(values: Iterable[str]) -> list[str]:
     result: list[str] = []
     for value in values:
         word = " ".join(str(value).split()).lower()
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in word):
+            raise ValueError("words must not contain control characters")
         if not word or len(word) > MAX_WORD_LEN:
             raise ValueError(f"each word must have 1 to {MAX_WORD_LEN} characters")
         if word not in result:

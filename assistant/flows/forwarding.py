@@ -16,6 +16,7 @@ from assistant.grammars import load_choices
 log = logging.getLogger(__name__)
 
 WHISPER_REPEATS = 2  # the whisper is said up to three times
+ANSWER_SETTLE_S = 0.6  # the first moments after a phone answers are often lost on the way
 
 
 @dataclass
@@ -67,6 +68,7 @@ async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) ->
     try:
         if not await leg.wait_answered():
             return
+        await asyncio.sleep(ANSWER_SETTLE_S)
         if decided.done():
             await leg.say("forward.taken_elsewhere")
             await leg.hangup()

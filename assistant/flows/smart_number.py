@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assistant.call import Call, FreeSpeech
 from assistant.domain.importance import Decision, decide_importance, is_listed
+from assistant.domain.names import name_from_answer
 from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.routing import Route, plan_call
 from assistant.flows.forwarding import ring_owner
@@ -80,7 +81,7 @@ async def screen(call: Call, owner: OwnerProfile, caller: Caller) -> Screening:
     await call.say("screening.greeting", owner=owner.name)
     name = await call.ask("screening.ask_name", FreeSpeech(), reprompts=1)
     reason = await call.ask("screening.ask_reason", FreeSpeech(), reprompts=1)
-    return Screening(name.text or caller.contact_name or "", reason.text)
+    return Screening(name_from_answer(name.text) or caller.contact_name or "", reason.text)
 
 
 async def decide(call: Call, owner: OwnerProfile, caller: Caller, heard: Screening) -> Decision:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -40,7 +41,8 @@ def deliver(settings: SmtpSettings, message: Pending) -> None:
             smtp.ehlo()
         if settings.username:
             smtp.login(settings.username, settings.password or "")
-        refused = smtp.sendmail(settings.sender, message.recipients, message.body)
+        body = re.sub(rb"(?<!\r)\n", b"\r\n", message.body)  # SMTP wants CRLF line ends
+        refused = smtp.sendmail(settings.sender, message.recipients, body)
         if refused:
             log.warning("mail %s: some recipients refused: %s", message.message_id, refused)
 

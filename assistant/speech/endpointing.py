@@ -46,6 +46,7 @@ class Endpointer:
         self.speech_frames: list[np.ndarray] = []
         self._silent_run = 0
         self.start_frame: int | None = None
+        self.onset_frame: int | None = None  # 0-based index of the first voiced frame of the speech
         self.last_voiced_frame: int | None = None
 
     def is_voiced(self, frame: np.ndarray) -> bool:
@@ -69,6 +70,7 @@ class Endpointer:
             if sum(self._recent) >= self.settings.start_voiced_frames:
                 self.started = True
                 self.start_frame = self.frames_seen - len(self._preroll)
+                self.onset_frame = self.frames_seen - len(self._recent) + list(self._recent).index(True)
                 self.speech_frames = list(self._preroll)
                 self.last_voiced_frame = self.frames_seen
                 return "start"

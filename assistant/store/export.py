@@ -1,7 +1,7 @@
 """The billing export query: the owner's conversations in a date range, streamed in batches.
 
-Each row is ``(call id, local "YYYY-MM-DD HH:MM:SS", direction, contact name, number, client code,
-matter code, line used, talk seconds (float or None), activity code, rate in cents or None)``:
+Each row is ``(call id, local "YYYY-MM-DD HH:MM:SS", direction, contact name, number, client
+code, matter code, line used, talk seconds (float or None), activity code, rate in cents or None)``:
 joined with the phonebook (number within the owner), with forwarded legs folded in (talk time of
 the answered legs), defaults filled in, oldest first.
 
@@ -22,14 +22,10 @@ from zoneinfo import ZoneInfo
 from assistant.domain.timezones import offset_spans
 from assistant.store.db import Store
 
-BATCH_ROWS = 5000
+BATCH_ROWS = 10_000
 
 _SELECT = """
-SELECT c.id, {local}, c.direction, COALESCE(ct.name, ''), COALESCE(c.party_number, ''),
-       COALESCE(ct.client_code, ''), COALESCE(ct.matter_code, ''),
-       CASE WHEN c.direction = 'outbound' THEN c.caller_number ELSE c.called_line END,
-       COALESCE(lg.talk, c.talk_s), COALESCE(ct.activity_code, {p}activity{s}),
-       COALESCE(ct.rate_cents, {p}rate{s})
+SELECT {columns}
 FROM calls c
 LEFT JOIN contacts ct ON ct.owner_id = c.owner_id AND ct.phone = c.party_number
 LEFT JOIN (
@@ -42,6 +38,10 @@ WHERE c.owner_id = {p}owner{s} AND c.parent_id IS NULL
   AND c.started_at >= {p}start{s} AND c.started_at < {p}end{s}{filters}
 ORDER BY c.started_at, c.id
 """
+# A row as plain values (the order of assistant.domain.billing.BillableCall).
+_DATA_COLUMNS = (
+    "c.id, {local}, c.direction, {contact}, {number}, {client}, {matter}, {line}, {talk}, {activity}, {rate}"
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,15 @@ class ExportQuery:
     matter_code: str | None = None
 
 
-def iter_batches(store: Store, query: ExportQuery, batch_rows: int = BATCH_ROWS) -> Iterator[list[tuple]]:
-    """Yield lists of export rows (at most ``batch_rows`` each), oldest conversation first."""
+def iter_batches(store: Store, query: ExportQuery, batch_rows: int | None = None) -> Iterator[list[tuple]]:
+    """Yield lists of export rows (at most ``batch_rows`` each), oldest conversation first.
+
+    Args:
+        store: The database.
+        query: What to export.
+        batch_rows: Rows per batch (and per fetch from the cursor); :data:`BATCH_ROWS` by default.
+    """
+    batch_rows = batch_rows or BATCH_ROWS
     postgres = store.engine.dialect.name == "postgresql"
     with store.engine.connect() as connection:
         raw = connection.connection.driver_connection
@@ -82,9 +89,14 @@ def iter_batches(store: Store, query: ExportQuery, batch_rows: int = BATCH_ROWS)
 
 
 def statement(
-    query: ExportQuery, start: datetime, end: datetime, offset_s: int | None, *, postgres: bool
+    query: ExportQuery,
+    start: datetime,
+    end: datetime,
+    offset_s: int | None,
+    *,
+    postgres: bool,
 ) -> tuple[str, dict]:
-    """Return the SQL text and parameters for one span of the export (also used as the benchmark's yardstick)."""
+    """Return the SQL text and parameters of one span of the export (the benchmark dumps it too)."""
     p, s = ("%(", ")s") if postgres else (":", "")
     params: dict = {
         "owner": query.owner_id,
@@ -94,11 +106,22 @@ def statement(
         "end": _bind_time(end, postgres),
     }
     if postgres:
-        local = f"to_char(c.started_at AT TIME ZONE {p}tz{s}, 'YYYY-MM-DD HH24:MI:SS')"
+        zoned = f"(c.started_at AT TIME ZONE {p}tz{s})"
+        local = f"to_char({zoned}, 'YYYY-MM-DD HH24:MI:SS')"
         params["tz"] = query.time_zone
     else:
         local = f"datetime(c.started_at, {p}modifier{s})"
         params["modifier"] = f"{offset_s or 0:+d} seconds"
+    text = {
+        "contact": "COALESCE(ct.name, '')",
+        "number": "COALESCE(c.party_number, '')",
+        "client": "COALESCE(ct.client_code, '')",
+        "matter": "COALESCE(ct.matter_code, '')",
+        "line": "(CASE WHEN c.direction = 'outbound' THEN c.caller_number ELSE c.called_line END)",
+        "activity": f"COALESCE(ct.activity_code, {p}activity{s})",
+    }
+    figures = {"talk": "COALESCE(lg.talk, c.talk_s)", "rate": f"COALESCE(ct.rate_cents, {p}rate{s})"}
+    columns = _DATA_COLUMNS.format(local=local, **text, **figures)
     filters = ""
     if query.number:
         filters += f" AND c.party_number = {p}number{s}"
@@ -109,7 +132,7 @@ def statement(
     if query.matter_code:
         filters += f" AND ct.matter_code = {p}matter{s}"
         params["matter"] = query.matter_code
-    return _SELECT.format(local=local, p=p, s=s, filters=filters), params
+    return _SELECT.format(columns=columns, p=p, s=s, filters=filters), params
 
 
 def _bind_time(at: datetime, postgres: bool) -> datetime | str:

@@ -191,6 +191,9 @@ class Users:
         """
         now = now or utcnow()
         key = normalize_email(email)[:MAX_EMAIL_LEN]
+        if not key or any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+            dummy_verify(password)
+            return LoginResult(None)
         with self._store.session() as session:
             attempt = session.get(LoginAttempt, key)
             state = _state(attempt)

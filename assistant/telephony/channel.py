@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from assistant.telephony.ari import AriClient, AriNotFound
+from assistant.telephony.ari import AriClient, AriNotFound, AriRequestError
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,13 @@ class Channel:
             )
         )
         return finished
+
+    async def stop_recording(self, name: str) -> None:
+        """End a live recording early (Asterisk keeps what was recorded and reports it finished)."""
+        try:
+            await self._client.post(f"/recordings/live/{name}/stop")
+        except (AriNotFound, AriRequestError):
+            pass
 
     async def send_dtmf(self, digits: str, *, between_ms: int = 150, duration_ms: int = 120) -> None:
         await self._call(

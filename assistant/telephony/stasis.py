@@ -19,6 +19,8 @@ from assistant.telephony.channel import Channel, ChannelInfo
 
 log = logging.getLogger(__name__)
 
+# Channels the application makes for itself (see telephony/media.py and dialer.py), never new calls.
+HELPER_CHANNEL_PREFIXES = ("snoop-", "media-", "leg-")
 RECONNECT_FIRST_DELAY_S = 0.5
 RECONNECT_MAX_DELAY_S = 10.0
 
@@ -142,6 +144,9 @@ class StasisApp:
                 channel.on_event({"type": "ChannelDestroyed", "cause_txt": "lost while disconnected"})
                 self.channels.pop(channel_id, None)
         for channel_id in present - set(self.tasks):
+            if channel_id.startswith(HELPER_CHANNEL_PREFIXES):
+                await self._hang_up_orphan(channel_id)
+                continue
             try:
                 data = await self.client.get(f"/channels/{channel_id}")
             except AriNotFound:
@@ -149,6 +154,14 @@ class StasisApp:
             app, args = _stasis_app_and_args(data)
             log.warning("channel %s is in the application with no one serving it: resuming", channel_id)
             self._start_call({"channel": data, "args": args, "application": app}, resumed=True)
+
+    async def _hang_up_orphan(self, channel_id: str) -> None:
+        """A listening or dialing helper channel whose call this process no longer knows."""
+        log.warning("helper channel %s has no call any more: hanging it up", channel_id)
+        try:
+            await self.client.delete(f"/channels/{channel_id}")
+        except AriNotFound:
+            pass
 
     async def stop(self) -> None:
         for task in list(self.tasks.values()):

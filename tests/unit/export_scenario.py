@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from assistant.store.calls import CallLog
 from assistant.store.contacts import Contacts
@@ -194,3 +194,82 @@ def build(store: Store) -> dict[str, int]:
 def expected_csv(ids: dict[str, int]) -> list[list[str]]:
     """The expected plain CSV of Alice's export from 2025-03-08 to 2025-03-10, as rows of cells."""
     return [[cell.format(**{k: str(v) for k, v in ids.items()}) for cell in row] for row in EXPECTED_CSV]
+
+
+TRICKY = [
+    "Jane",
+    "O'Brien, Esq.",
+    'say "hi"',
+    "line\nbreak",
+    "cr\rhere",
+    "=1+1",
+    "+1",
+    " -x",
+    "@a,b",
+    "\t=x",
+    "   ",
+    "ünïcödé ＝",
+    "＋fullwidth",
+    "a\r\nb",
+    "'quoted'",
+    '"=HYPERLINK(""x"")"',
+]
+
+
+def build_tricky(store: Store) -> tuple[int, date, date]:
+    """An owner whose contacts and calls carry every awkward kind of cell; return (owner, first, last)."""
+    owner = Users(store).create("tricky@example.com", PASSWORD, "Tricky", smart_number="+15550300")
+    contacts = Contacts(store)
+    log = CallLog(store)
+    at = datetime(2025, 6, 2, 14, tzinfo=UTC)
+    for n, text in enumerate(TRICKY):
+        phone = f"+1202555{n:04d}"
+        contacts.create(
+            owner.id,
+            {
+                "name": text,
+                "phone": phone,
+                "client_code": TRICKY[-1 - n],
+                "matter_code": text[::-1],
+                "activity_code": None if n % 2 else "A10" + str(n % 10),
+                "rate_cents": None if n % 3 else 12345 * n,
+                "important": False,
+            },
+        )
+        for k in range(2):
+            channel = f"t{n}-{k}"
+            log.record_start(channel, "inbound", phone, None, "+15550300", at + timedelta(minutes=10 * n + k))
+            log.record_answer(channel, at + timedelta(minutes=10 * n + k, seconds=1))
+            log.record_end(
+                channel, at + timedelta(minutes=10 * n + k, seconds=1 + 37 * n + k), "completed", "16"
+            )
+    raw = log.record_start("raw", "inbound", "=cmd|' /C calc'!A0", None, "+15550300", at + timedelta(hours=5))
+    log.record_answer("raw", at + timedelta(hours=5, seconds=1))
+    log.record_end("raw", at + timedelta(hours=5, seconds=100), "completed", "16")
+    assert raw
+    return owner.id, date(2025, 6, 1), date(2025, 6, 3)
+
+
+def fast_and_reference_csv(store: Store, owner_id: int, first: date, last: date) -> tuple[str, str]:
+    """The export's CSV (cells written by the database) and the same built in Python with csv.writer."""
+    import csv
+    import io
+    from zoneinfo import ZoneInfo
+
+    from assistant.billing_export import ExportRequest, export_chunks
+    from assistant.domain.billing import CSV_HEADER, BillingRule, CsvRows
+    from assistant.domain.timezones import day_range_utc
+    from assistant.store.export import ExportQuery, iter_batches
+
+    start, end = day_range_utc(first, last, ZoneInfo("America/New_York"))
+    query = ExportQuery(owner_id, start, end, "America/New_York", "A106", 20000)
+    request = ExportRequest(query, BillingRule(), first, last, "Tricky", "TR")
+    fast = b"".join(export_chunks(store, request, "csv")).decode()
+    reference = io.StringIO()
+    writer = csv.writer(reference)
+    writer.writerow(CSV_HEADER)
+    rows = CsvRows(BillingRule())
+    for batch in iter_batches(store, query):
+        writer.writerows(rows.rows(batch))
+    writer.writerow(rows.total())
+    return fast, reference.getvalue()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from api_fixtures import assert_error, client, settings, store
-from export_scenario import PASSWORD, build, expected_csv
+from export_scenario import PASSWORD, TRICKY, build, build_tricky, expected_csv, fast_and_reference_csv
 from fastapi.testclient import TestClient
 
 from assistant.billing_export import ExportRequest, export_chunks
@@ -317,7 +317,10 @@ def seed_many(store: Store, owner_id: int, count: int, start: datetime) -> None:
     connection.close()
 
 
-def test_export_streams_in_batches_with_flat_memory(store: Store, scenario: dict) -> None:
+def test_export_streams_in_batches_with_flat_memory(
+    store: Store, scenario: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("assistant.store.export.BATCH_ROWS", 1000)
     owner = scenario["alice"]
     seed_many(store, owner, 40_000, datetime(2024, 1, 1, tzinfo=UTC))
 
@@ -362,3 +365,20 @@ def test_export_starts_before_the_query_is_read_whole(
         assert first.startswith(b"call_id,date,time")
         total = len(first) + sum(len(chunk) for chunk in chunks)
     assert total > 20_000 * 60
+
+
+def test_cells_written_by_the_database_equal_the_python_rule(store: Store) -> None:
+    owner, first, last = build_tricky(store)
+    fast, reference = fast_and_reference_csv(store, owner, first, last)
+    assert fast == reference
+    rows = list(csv.reader(io.StringIO(fast)))
+    assert len(rows) == 1 + 2 * len(TRICKY) - 1 + 1 + 1  # header, calls (one had no talk), raw, total
+    assert {row[4] for row in rows[1:-2]} >= {
+        "Jane",
+        "O'Brien, Esq.",
+        "'=1+1",
+        "' -x",
+        "'\t=x",
+        "'＋fullwidth",
+    }
+    assert rows[-2][5] == "'=cmd|' /C calc'!A0"

@@ -266,8 +266,8 @@ def test_total_without_any_rate_has_no_amount() -> None:
 def test_csv_row_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(CsvRows, "CACHE_LIMIT", 10)
     rows = CsvRows(BillingRule())
-    rows.rows([call(float(s)) for s in range(1, 100)])
-    assert len(rows._money) <= 10
+    rows.rows([call(float(s), rate_cents=s) for s in range(1, 100)])
+    assert len(rows._units) <= 10 and len(rows._rates) <= 10
     assert rows.totals.rows == 99
 
 
@@ -372,3 +372,56 @@ def test_activity_descriptions(code: str, text: str) -> None:
 def test_call_note_formats_minutes_and_seconds() -> None:
     assert billing.call_note("outbound", "", "", 3725) == "Outbound call with unknown caller, 62m 05s"
     assert billing.call_note("inbound", "+1", "+1", 5) == "Inbound call with +1, 0m 05s"
+
+
+@pytest.mark.parametrize("increment", ["0.1", "0.25", "0.0167", "1", "0.05"])
+def test_csv_amounts_equal_the_decimal_rule(increment: str) -> None:
+    rule = BillingRule(Decimal(increment), "up", 0)
+    for rate_cents in (0, 1, 33333, 35050, 12345678):
+        rows = CsvRows(rule)
+        for seconds in range(1, 7300, 7):
+            [row] = rows.rows([call(float(seconds), rate_cents=rate_cents)])
+            hours = rule.hours(rule.units(seconds))
+            assert row[11] == str(hours)
+            assert row[14] == billing.money(billing.amount(hours, billing.cents_to_money(rate_cents)))
+
+
+def test_csv_text_is_what_the_csv_module_writes() -> None:
+    import csv
+    import io
+
+    tricky = [
+        "Jane",
+        "",
+        "O'Brien, Esq.",
+        'say "hi"',
+        "line\nbreak",
+        "cr\rhere",
+        "=1+1",
+        "+1",
+        " -x",
+        "@a,b",
+        "\t=x",
+        "plain text",
+        "ünïcödé",
+        "a\r\nb",
+    ]
+    calls = [
+        call(
+            float(n * 37),
+            call_id=n,
+            contact=tricky[n % len(tricky)],
+            number=tricky[(n + 3) % len(tricky)],
+            client_code=tricky[(n + 5) % len(tricky)],
+            matter_code=tricky[(n + 7) % len(tricky)],
+            line=tricky[(n + 9) % len(tricky)],
+            activity_code=tricky[(n + 11) % len(tricky)],
+            rate_cents=None if n % 3 == 0 else n * 101,
+        )
+        for n in range(200)
+    ]
+    expected = io.StringIO()
+    csv.writer(expected).writerows(CsvRows(BillingRule()).rows(calls))
+    fast = CsvRows(BillingRule())
+    assert fast.text(calls) == expected.getvalue()
+    assert fast.totals.rows == 199  # the first call has no talk time

@@ -33,7 +33,9 @@ def test_eval_on_shipped_fixtures_prints_its_figure(tmp_path: Path):
     lines = (FIXTURES / "cases.jsonl").read_text().splitlines()
     subset = [json.loads(line) for line in lines[:3] + lines[-4:]]  # some plain, the four hard ones
     cases = tmp_path / "cases.jsonl"
-    cases.write_text("\n".join(json.dumps({**case, "audio": str(FIXTURES / case["audio"])}) for case in subset))
+    cases.write_text(
+        "\n".join(json.dumps({**case, "audio": str(FIXTURES / case["audio"])}) for case in subset)
+    )
     out = io.StringIO()
 
     scores = run_eval_screening(Settings(_env_file=None), cases, telephony=True, out=out)

@@ -180,3 +180,11 @@ def test_billing_export_on_postgres_matches_sqlite(store: Store, tmp_path: Path)
         assert outputs["postgres"] == outputs["sqlite"]
     finally:
         sqlite.close()
+
+
+def test_csv_cells_written_by_postgres_equal_the_python_rule(store: Store) -> None:
+    from export_scenario import build_tricky, fast_and_reference_csv
+
+    owner, first, last = build_tricky(store)
+    fast, reference = fast_and_reference_csv(store, owner, first, last)
+    assert fast == reference
