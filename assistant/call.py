@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 NO_INPUT_S = 5.0
 MESSAGE_SILENCE_S = 4.0
+MESSAGE_NO_SPEECH_S = 10.0  # a caller who says nothing at all after the beep
 RECORDING_GRACE_S = 10.0
 INTER_DIGIT_S = 3.0
 REPROMPTS = 2
@@ -192,7 +193,7 @@ class Call:
         """
         if self._audio is None and self._media is not None:
             self._audio = await self._media(self._channel)
-        name = f"voicemail/{self._channel.id}-{int(time.time())}"
+        name = f"voicemail-{self._channel.id}-{int(time.time())}"  # no "/": it is part of ARI URLs
         endpointer = Endpointer(EndpointSettings(end_silence_ms=int(silence_s * 1000), max_utterance_s=max_s))
         try:
             finished = await self._channel.record(
@@ -222,14 +223,14 @@ class Call:
         return recording
 
     async def _until_quiet(self, endpointer: Endpointer, silence_s: float) -> None:
-        """Return once the caller has spoken and then been quiet, or never spoke within `silence_s` x 2."""
+        """Return once the caller has spoken and then been quiet, or has not spoken at all for a while."""
         audio = self._audio
         audio.drain()
         waited = 0
         while True:
             event = endpointer.push(await audio.frames.get())
             waited += 1
-            if event == "end" or (not endpointer.started and waited * 0.02 >= 2 * silence_s):
+            if event == "end" or (not endpointer.started and waited * 0.02 >= MESSAGE_NO_SPEECH_S):
                 return
 
     async def hold(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 ANSWER_TIMEOUT_S = 30.0
 RECORDING_SETTLE_TIMEOUT_S = 5.0
 CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.5)
+CUE_WINDOW_S = 12.0  # how much of a turn is transcribed to look for a cue
 # The far end is taken to have finished a turn after this much quiet (hold music never ends one).
 TURN_TAKING = EndpointSettings(
     end_silence_ms=900, max_utterance_s=3600
@@ -53,6 +55,7 @@ class Step:
     hang_up_after: bool = False  # hang up as soon as this step is done
     delay_s: float | None = None  # instead of waiting for the turn: wait this long after the previous step
     measure_reply: bool = False  # time from the end of what we said to the first sound of the reply
+    after_hearing: str | None = None  # instead of the next pause: wait for a pause after these words
 
 
 @dataclass
@@ -173,7 +176,9 @@ class SimulatedCaller:
         self, channel: Channel, ears: CallerAudio, steps: list[Step], latencies: list[float] | None = None
     ) -> None:
         for step in steps:
-            if step.delay_s is not None:
+            if step.after_hearing is not None:
+                await self._wait_to_hear(channel, ears, step.after_hearing)
+            elif step.delay_s is not None:
                 await asyncio.sleep(step.delay_s)
             elif step.interrupt_after_s is not None:
                 await _listen(channel, ears, until="start")
@@ -188,6 +193,19 @@ class SimulatedCaller:
                 latencies.append(await _reply_onset_s(channel, ears))
             if step.hang_up_after:
                 await channel.hangup()
+                return
+
+    async def _wait_to_hear(self, channel: Channel, ears: CallerAudio, words: str) -> None:
+        """Listen turn by turn (through hold music too) until a turn that ends with `words`."""
+        wanted = _plain(words)
+        while True:
+            endpointer = Endpointer(TURN_TAKING)
+            await _listen(channel, ears, until="end", endpointer=endpointer)
+            audio = (
+                np.concatenate(endpointer.speech_frames[-int(CUE_WINDOW_S * 50) :]).astype(np.float32)
+                / 32768.0
+            )
+            if wanted in _plain(await asyncio.to_thread(self.transcribe, audio)):
                 return
 
     def _transcribe(self, samples: np.ndarray) -> list[Heard]:
@@ -345,3 +363,7 @@ class SimulatedPhones:
             return PhoneCall(number, True, heard, ended_by)
         except CallerHungUp:
             return PhoneCall(number, channel.answered.is_set(), [], "far end")
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())

@@ -18,6 +18,7 @@ from assistant.domain.billing import (
     DEFAULT_ROUNDING,
     MAX_INCREMENT_H,
 )
+from assistant.domain.importance import DEFAULT_IMPORTANCE_WORDS
 from assistant.domain.phone import BadNumber, is_country, normalize_number
 
 DEFAULT_RING_TIMEOUT_S = 28
@@ -30,19 +31,6 @@ VOICEMAIL_MAX_RANGE_S = (10, 900)
 VOICEMAIL_MIN_RANGE_S = (0, 30)
 DEFAULT_GREETING = (
     "You have reached the office of {owner}. Please leave your name, your number and a short message."
-)
-DEFAULT_IMPORTANCE_WORDS = (
-    "urgent",
-    "emergency",
-    "important",
-    "court",
-    "hearing",
-    "deadline",
-    "asap",
-    "injunction",
-    "subpoena",
-    "arrest",
-    "filing",
 )
 MAX_LIST_ITEMS = 100
 MAX_WORD_LEN = 40

@@ -10,33 +10,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Integer, LargeBinary, String, Text, or_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import or_, select
 
 from assistant.store.db import Store
-from assistant.store.models import ID_TYPE, Base, UTCDateTime, utcnow
+from assistant.store.models import OutboxMessage
 
 FIRST_RETRY_S = 5.0
 MAX_RETRY_S = 600.0
 CLAIM_LEASE_S = 120.0
-
-
-class OutboxMessage(Base):
-    __tablename__ = "mail_outbox"
-
-    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True, autoincrement=True)
-    message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    recipients: Mapped[list[str]] = mapped_column(JSON)
-    subject: Mapped[str] = mapped_column(String(500))
-    body: Mapped[bytes] = mapped_column(LargeBinary)  # the whole RFC 5322 message
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued | sent
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    voicemail_id: Mapped[int | None] = mapped_column(ID_TYPE, nullable=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 @dataclass(frozen=True)

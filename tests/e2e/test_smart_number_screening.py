@@ -111,6 +111,7 @@ URGENT_CALLER = [
     Step(say="It is urgent, about the court hearing tomorrow."),
 ]
 MESSAGE = "Please call me back about the contract renewal. Thank you."
+VOICEMAIL_CUE = "after the tone"  # in the assistant's voicemail greeting and in Asterisk's fallback one
 
 
 async def test_important_caller_is_put_through_when_the_mobile_accepts(
@@ -145,7 +146,7 @@ async def test_mobile_that_answers_but_never_accepts_sends_the_caller_to_voicema
 ):
     phones.script(MOBILE, PhoneScript(answer_after_s=1, steps=[], stay_s=40))  # like a mobile's own voicemail
     mails_before = len(mailbox.messages)
-    steps = [*URGENT_CALLER, Step(say=MESSAGE)]
+    steps = [*URGENT_CALLER, Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE)]
 
     result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
 
@@ -191,7 +192,7 @@ async def test_unimportant_caller_leaves_a_message_that_is_mailed(
         Step(say="This is Sam Lee."),
         Step(say="Just a quick question about your invoice."),
         Step(dtmf="2"),
-        Step(say=MESSAGE),
+        Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE),
     ]
 
     result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
@@ -247,7 +248,7 @@ async def test_caller_hanging_up_while_recording_keeps_the_message(
 
     await caller.call(
         settings.smart_number,
-        [Step(say=MESSAGE, hang_up_after=True)],
+        [Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE, hang_up_after=True)],
         caller_number=caller_number,
         max_call_s=30,
     )
@@ -277,7 +278,7 @@ async def test_mail_waits_while_smtp_is_down_and_arrives_once(
     service.update_settings(do_not_disturb=True)
     mailbox.stop()
     before = len(mailbox.messages)
-    await caller.call(settings.smart_number, [Step(say=MESSAGE)], caller_number=caller_number, max_call_s=40)
+    await caller.call(settings.smart_number, [Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE)], caller_number=caller_number, max_call_s=40)
     await asyncio.sleep(8)
     assert len(mailbox.messages) == before
 
@@ -297,7 +298,7 @@ async def test_message_taken_while_the_app_is_down_is_imported_and_mailed(
     await asyncio.to_thread(service.stop, signal.SIGTERM)
     try:
         result = await caller.call(
-            settings.smart_number, [Step(say=MESSAGE)], caller_number=caller_number, max_call_s=20
+            settings.smart_number, [Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE)], caller_number=caller_number, max_call_s=20
         )
         assert "leave your message" in words(result.heard) or "after the tone" in words(result.heard)
     finally:
