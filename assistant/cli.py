@@ -55,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     pbx.set_defaults(run=cmd_pbx)
 
     call = commands.add_parser("call", help="place a simulated call into a line and print what was heard")
-    call.add_argument("line", choices=["smart", "line"], help="the Smart Number or the assistant line")
+    call.add_argument(
+        "line",
+        choices=["smart", "line", "speechtest"],
+        help="the Smart Number, the assistant line, the speech test",
+    )
     call.add_argument("--say", action="append", default=[], help="what the caller says (repeat for turns)")
     call.add_argument("--dtmf", help="keys the caller presses after speaking")
     call.add_argument("--from", dest="caller", default="+12025550123", help="the caller's number")
@@ -174,6 +178,7 @@ def _password(args: argparse.Namespace) -> str:
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.domain import owner_settings as rules
+    from assistant.store.calls import CallLog
 
     password = _password(args)
     try:
@@ -196,6 +201,7 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
             time_zone=time_zone,
             default_country=country,
         )
+        claimed = CallLog(store).claim_unowned(account.id, [smart, line, *extra])
     finally:
         store.close()
     print(
@@ -206,6 +212,7 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
                 "smart_number": smart,
                 "assistant_line": line,
                 "lines": list(extra),
+                "earlier_calls_claimed": claimed,
             }
         )
     )
@@ -278,7 +285,11 @@ def cmd_call(settings: Settings, args: argparse.Namespace) -> int:
     steps = [Step(say=text) for text in args.say]
     if args.dtmf:
         steps.append(Step(dtmf=args.dtmf, wait_for_turn=not steps))
-    number = settings.smart_number if args.line == "smart" else settings.assistant_line
+    number = {
+        "smart": settings.smart_number,
+        "line": settings.assistant_line,
+        "speechtest": settings.speech_test_line,
+    }[args.line]
 
     async def run() -> None:
         async with simulated_caller(settings) as caller:

@@ -1,9 +1,11 @@
 """Regenerate the screening fixtures: what callers say when asked why they are calling, labelled.
 
-Writes ``screening/cases.jsonl`` and ``screening/*.wav`` next to this script: 44 reasons for calling,
-half of them important for a lawyer or consultant (urgent, court, deadlines, emergencies) and half
-not (sales, routine questions, "no rush"), four of them deliberately hard, spoken by Piper with varied speed, with `"important"`
-labels. Usage: python audio-fixtures/make_screening_fixtures.py (from the repository root, in the venv).
+Writes ``screening/cases.jsonl`` and ``screening/*.wav`` next to this script: 44 reasons for
+calling, about half important for a lawyer or consultant (urgent, court, deadlines, emergencies)
+and half not (sales, routine questions, "no rush"), four of them deliberately hard, spoken by
+Piper with varied speed, each with an ``"important"`` label.
+
+Usage: python audio-fixtures/make_screening_fixtures.py (from the repository root, in the venv).
 """
 
 from __future__ import annotations

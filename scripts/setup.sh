@@ -29,6 +29,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# pip warns about every index location this machine's configuration lists but does not have.
+quiet_pip() { grep -v -e "is ignored: it is neither a file nor a directory" -e "BuildBackendWarning" || true; }
+
 python=${PYTHON:-python3}
 "$python" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' || {
   echo "setup: Python 3.11 is required (found $("$python" --version 2>&1))" >&2; exit 2; }
@@ -40,12 +43,12 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.complete" ]; then
   echo "setup: creating the virtual environment $venv (a few minutes the first time)"
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -e ".[$extras]"
+  "$venv/bin/pip" install -q --upgrade pip 2> >(quiet_pip >&2)
+  "$venv/bin/pip" install -q -e ".[$extras]" 2> >(quiet_pip >&2)
   touch "$venv/.complete"
 fi
 # Point the environment's editable install at this checkout (cheap; no dependencies touched).
-"$venv/bin/pip" install -q --no-deps -e . >/dev/null
+"$venv/bin/pip" install -q --no-deps -e . >/dev/null 2> >(quiet_pip >&2)
 ln -sfn "$venv" .venv
 
 ASSISTANT_CACHE_DIR="$cache" .venv/bin/python -c '

@@ -206,6 +206,18 @@ class CallLog:
             _refresh_with_parent(session, call)
             return True
 
+    def claim_unowned(self, owner_id: int, lines: list[str]) -> int:
+        """Give `owner_id` the calls that came in on `lines` before any owner had them; return how many."""
+        with self._store.write() as session:
+            calls = session.scalars(
+                select(Call).where(
+                    Call.owner_id.is_(None), Call.direction == "inbound", Call.called_line.in_(lines)
+                )
+            ).all()
+            for call in calls:
+                call.owner_id = owner_id
+            return len(calls)
+
     def record_screening(self, channel_id: str, decision: str, reason: str | None = None) -> bool:
         """Record what screening decided for the call (e.g. ``ring``, ``voicemail``) and why.
 

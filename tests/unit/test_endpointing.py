@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.speech.endpointing import EndpointSettings, Endpointer
+from assistant.speech.endpointing import Endpointer, EndpointSettings
 from assistant.speech.tts import Synthesizer, VoiceSettings
 
 FRAME = 320
