@@ -72,8 +72,12 @@ class Dialer:
             await self.client.delete(f"/channels/{channel.id}/moh")
 
     async def connect(self, first: Channel, second: Channel) -> str:
-        """Bridge two channels until one hangs up; hang up the other; return which left first."""
-        bridge = await self.client.post("/bridges", type="mixing", name=f"talk-{first.id}")
+        """Bridge two channels until one hangs up; hang up the other; return which left first.
+
+        Media goes through Asterisk's core (proxy_media), not a native RTP bridge between the two
+        legs: with native bridging we saw audio lost in one direction now and then.
+        """
+        bridge = await self.client.post("/bridges", type="mixing,proxy_media", name=f"talk-{first.id}")
         try:
             await self.client.post(f"/bridges/{bridge['id']}/addChannel", channel=f"{first.id},{second.id}")
             done, _ = await _first_of(first.gone.wait(), second.gone.wait())

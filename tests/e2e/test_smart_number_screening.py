@@ -106,6 +106,11 @@ def attachment_of(message: Message) -> bytes:
     )
 
 
+def talking(line: str, **first: object) -> list[Step]:
+    """Say `line` three times, three seconds apart, the first time as `first` says."""
+    return [Step(say=line, **first), Step(say=line, delay_s=3), Step(say=line, delay_s=3)]
+
+
 URGENT_CALLER = [
     Step(say="This is Maria Garcia."),
     Step(say="It is urgent, about the court hearing tomorrow."),
@@ -121,15 +126,16 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
         MOBILE,
         PhoneScript(
             answer_after_s=1,
-            steps=[Step(dtmf="1"), Step(say="Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=25,
+            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
+            stay_s=20,
         ),
     )
     # The caller is on hold music until the owner accepts, so it speaks after a fixed delay instead of
-    # at a pause: long enough for ringing, the whisper and the owner's greeting to be over.
-    steps = [*URGENT_CALLER, Step(say="Hi Alex, thanks for taking my call.", delay_s=30)]
+    # at a pause: long enough for ringing, the whisper and "Connecting you now" to be over. Both sides
+    # say their line a few times, so a word lost while the bridge forms does not decide the test.
+    steps = [*URGENT_CALLER, *talking("Hi Alex, thanks for taking my call.", delay_s=28)]
 
-    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=60)
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=75)
     (mobile_call,) = await phones.answered_calls(MOBILE)
 
     whisper = words(mobile_call.heard)
@@ -165,7 +171,7 @@ async def test_desk_phone_and_mobile_ring_together_and_the_first_to_accept_wins(
         DESK_RINGS_AS,
         PhoneScript(
             answer_after_s=1,
-            steps=[Step(dtmf="1"), Step(say="This is the front desk.", after_hearing=CONNECTED_CUE)],
+            steps=[Step(dtmf="1"), *talking("This is the front desk.", after_hearing=CONNECTED_CUE)],
             stay_s=10,
         ),
     )
@@ -214,7 +220,7 @@ async def test_vip_is_rung_without_questions(service, caller, phones, settings, 
         MOBILE,
         PhoneScript(
             answer_after_s=1,
-            steps=[Step(dtmf="1"), Step(say="Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
+            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
             stay_s=8,
         ),
     )

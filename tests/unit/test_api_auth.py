@@ -169,6 +169,7 @@ def test_user_command(tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch:
         "smart_number": "+15550100",
         "assistant_line": "+15550199",
         "lines": ["+15550198"],
+        "earlier_calls_claimed": 0,
     }
     assert cli.main(["user", "create", "--email", "b@example.com", "--password", PASSWORD]) == 2
     assert "line-taken" in capsys.readouterr().err
