@@ -130,10 +130,9 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
             stay_s=20,
         ),
     )
-    # The caller is on hold music until the owner accepts, so it speaks after a fixed delay instead of
-    # at a pause: long enough for ringing, the whisper and "Connecting you now" to be over. Both sides
-    # say their line a few times, so a word lost while the bridge forms does not decide the test.
-    steps = [*URGENT_CALLER, *talking("Hi Alex, thanks for taking my call.", delay_s=28)]
+    # The caller is on hold music until the owner accepts; it answers once it has heard the owner.
+    # Both sides say their line a few times, so a word lost while the bridge forms does not decide it.
+    steps = [*URGENT_CALLER, *talking("Hi Alex, thanks for taking my call.", after_hearing="this is alex")]
 
     result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=75)
     (mobile_call,) = await phones.answered_calls(MOBILE)
