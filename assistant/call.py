@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.prompts import Prompts
-from assistant.speech.endpointing import Endpointer, EndpointSettings
+from assistant.speech.endpointing import FRAME_MS, Endpointer, EndpointSettings
 from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
@@ -214,7 +214,7 @@ class Call:
         if path is None or not await asyncio.to_thread(path.exists):
             return None
         speech_s = (
-            len(endpointer.speech_frames) * 0.02 - endpointer.trailing_silence_s
+            len(endpointer.speech_frames) * FRAME_MS / 1000 - endpointer.trailing_silence_s
             if endpointer.started
             else 0.0
         )
@@ -230,7 +230,7 @@ class Call:
         while True:
             event = endpointer.push(await audio.frames.get())
             waited += 1
-            if event == "end" or (not endpointer.started and waited * 0.02 >= MESSAGE_NO_SPEECH_S):
+            if event == "end" or (not endpointer.started and waited * FRAME_MS / 1000 >= MESSAGE_NO_SPEECH_S):
                 return
 
     async def hold(self) -> None:

@@ -59,7 +59,7 @@ class Service:
             lab.start(self.settings)
             self.started_lab = True
 
-    def prepare(self, sender: MailSender | None = None) -> tuple[Parts, MailSender]:
+    def prepare(self) -> tuple[Parts, MailSender]:
         """Open the database, load voice and recognizers; raise AssistantError with a clear message."""
         settings = self.settings
         ensure_port_free(settings.api_host, settings.api_port)

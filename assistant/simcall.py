@@ -35,7 +35,6 @@ from assistant.telephony.stasis import IncomingCall, StasisApp
 log = logging.getLogger(__name__)
 
 ANSWER_TIMEOUT_S = 30.0
-RECORDING_SETTLE_TIMEOUT_S = 5.0
 CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.5)
 CUE_WINDOW_S = 12.0  # how much of a turn is transcribed to look for a cue
 # The far end is taken to have finished a turn after this much quiet (hold music never ends one).

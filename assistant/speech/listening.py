@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.speech.endpointing import FRAME_MS, Endpointer
+from assistant.speech.endpointing import Endpointer
 
 FEED_EVERY_FRAMES = 5  # hand audio to the recognizer every 100 ms
 
@@ -59,7 +59,3 @@ async def capture_utterance(
             hypothesis = await asyncio.to_thread(stream.final)
             audio = np.concatenate(endpointer.speech_frames)
             return Utterance(hypothesis, audio, started_at, ended_at, time.monotonic())
-
-
-def frames_to_seconds(count: int) -> float:
-    return count * FRAME_MS / 1000
