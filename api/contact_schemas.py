@@ -14,6 +14,11 @@ from assistant.store.models import Contact
 from assistant.store.owners import cents_to_rate
 
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(lambda v: v.strip())]
+Label = Annotated[
+    str,
+    Field(max_length=40, description='Which of the person\'s phones this is, e.g. "mobile" or "office"'),
+    AfterValidator(lambda v: " ".join(clean_text(v).split()).lower()),
+]
 PhoneText = Annotated[str, Field(min_length=1, max_length=64, description="Any common form; stored in E.164")]
 Rate = Annotated[
     Decimal | None,
@@ -25,6 +30,7 @@ _EXAMPLE = {
     "phone": "(202) 555-0123",
     "email": "jane@example.com",
     "nickname": "Jane",
+    "label": "office",
     "client_code": "ROE",
     "matter_code": "ROE-2025-001",
     "activity_code": "A106",
@@ -71,6 +77,7 @@ class ContactIn(_ContactFields):
     phone: PhoneText
     email: EmailStr | None = None
     nickname: ShortText | None = None
+    label: Label | None = None
     client_code: Code | None = None
     matter_code: Code | None = None
     activity_code: Code | None = Field(
@@ -91,6 +98,7 @@ class ContactPatch(_ContactFields):
     phone: PhoneText | None = None
     email: EmailStr | None = None
     nickname: ShortText | None = None
+    label: Label | None = None
     client_code: Code | None = None
     matter_code: Code | None = None
     activity_code: Code | None = None
@@ -110,6 +118,7 @@ class ContactPublic(BaseModel):
     phone: str = Field(description="E.164")
     email: str | None
     nickname: str | None
+    label: str | None = Field(description='e.g. "mobile" or "office"')
     client_code: str | None
     matter_code: str | None
     activity_code: str | None
@@ -159,6 +168,7 @@ def contact_public(row: Contact) -> ContactPublic:
         phone=row.phone,
         email=row.email,
         nickname=row.nickname,
+        label=row.label,
         client_code=row.client_code,
         matter_code=row.matter_code,
         activity_code=row.activity_code,

@@ -18,6 +18,9 @@ EXAMPLE = {
     "default_country": "US",
     "smart_number": "+15550100",
     "assistant_line": "+15550199",
+    "registered_phones": ["+12025550111"],
+    "pin_set": True,
+    "pin_lock_minutes": 15,
     "extra_lines": [],
     "mobile": "+12025550111",
     "extensions": ["101"],
@@ -51,6 +54,21 @@ class SettingsDoc(BaseModel):
     default_country: str = Field(description="Region for numbers written without a country code, e.g. US")
     smart_number: str | None = Field(description="The public number (E.164); each number has one owner")
     assistant_line: str | None = Field(description="The owner's own line to the assistant")
+    registered_phones: NumberList = Field(
+        default_factory=list,
+        description="Phones recognized as the owner on the assistant line by caller ID (the mobile is too); "
+        "other phones are asked for the PIN",
+    )
+    pin_set: bool = Field(
+        default=False,
+        description="Whether the assistant line has a PIN (read-only; set it with pin in a PATCH)",
+    )
+    pin_lock_minutes: int = Field(
+        default=rules.DEFAULT_PIN_LOCK_MINUTES,
+        ge=rules.PIN_LOCK_RANGE_MINUTES[0],
+        le=rules.PIN_LOCK_RANGE_MINUTES[1],
+        description="How long a caller is locked out of the assistant line after 5 wrong PINs in a row",
+    )
     extra_lines: NumberList = Field(description="Other numbers whose calls are this owner's")
     mobile: str | None = Field(description="Where important calls ring")
     extensions: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)] = Field(
@@ -91,7 +109,7 @@ class SettingsDoc(BaseModel):
             return None
         return rules.check_number(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
 
-    @field_validator("extra_lines", "vip_numbers", "blocked_numbers")
+    @field_validator("extra_lines", "vip_numbers", "blocked_numbers", "registered_phones")
     @classmethod
     def _numbers(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return rules.check_numbers(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
@@ -153,15 +171,37 @@ def _optional(annotation: Any) -> Any:
     return annotation | None
 
 
+class PinChange(BaseModel):
+    """The write-only PIN of the assistant line (part of SettingsPatch)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"do_not_disturb": True, "ring_timeout_s": 20}, {"pin": "4711"}]},
+    )
+
+    pin: str | None = Field(
+        default=None,
+        max_length=64,
+        description="New PIN of the assistant line, 4 to 8 digits (write-only: never shown); null removes it",
+    )
+
+    @field_validator("pin")
+    @classmethod
+    def _pin(cls, value: str | None) -> str | None:
+        return None if value is None else rules.check_pin(value)
+
+
+#: Shown by GET, not accepted in a PATCH.
+READ_ONLY = ("pin_set",)
+
 SettingsPatch = create_model(
     "SettingsPatch",
-    __config__=ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"do_not_disturb": True, "ring_timeout_s": 20}]},
-    ),
-    __doc__="Settings to change; those left out stay as they are. Each is validated as in SettingsDoc.",
+    __base__=PinChange,
+    __doc__="Settings to change; those left out stay as they are. Each is validated as in SettingsDoc; "
+    "pin sets the assistant line's PIN.",
     **{
         name: (_optional(field.annotation), Field(default=None, description=field.description))
         for name, field in SettingsDoc.model_fields.items()
+        if name not in READ_ONLY
     },
 )

@@ -53,6 +53,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 LIST_SETTINGS = (
+    "registered_phones",
     "extra_lines",
     "extensions",
     "vip_numbers",
@@ -320,6 +321,7 @@ CONTACT_FIELDS = (
     "phone",
     "email",
     "nickname",
+    "label",
     "client_code",
     "matter_code",
     "activity_code",
@@ -431,7 +433,7 @@ def _contact_values(
     context: AppContext, owner_id: int, form: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str]]:
     raw: dict[str, Any] = {name: (form.get(name) or "").strip() for name in CONTACT_FIELDS}
-    for name in ("email", "nickname", "client_code", "matter_code", "activity_code", "hourly_rate"):
+    for name in ("email", "nickname", "label", "client_code", "matter_code", "activity_code", "hourly_rate"):
         if raw[name] == "":
             raw[name] = None
     raw["important"] = form.get("important") in ("on", "true", "1", "yes")
@@ -546,6 +548,10 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
             changes[name] = None
         else:
             changes[name] = form[name]
+    if form.get("pin", "").strip():
+        changes["pin"] = form["pin"]
+    elif form.get("remove_pin") in ("on", "true", "1"):
+        changes["pin"] = None
     errors: dict[str, str] = {}
     try:
         await run_in_threadpool(save_settings, context, caller.owner_id, changes)
@@ -557,6 +563,7 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
         errors = {"smart_number": exc.message}
     if errors:
         values = {**_settings_form_values(current), **form}
+        values.pop("pin", None)  # never sent back to the browser
         return render(request, "settings.html", caller, 422, values=values, errors=errors, saved=False)
     return RedirectResponse("/portal/settings?saved=true", status_code=303)
 

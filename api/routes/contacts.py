@@ -263,6 +263,7 @@ def _contacts_csv(context: AppContext, owner_id: int) -> Iterator[bytes]:
                 neutralize(row.activity_code or ""),
                 "" if rate is None else str(rate),
                 "yes" if row.important else "no",
+                neutralize(row.label or ""),
             ]
         )
         if count % 500 == 0:

@@ -6,12 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from api.auth import Context, CurrentCaller
 from api.context import AppContext
 from api.schemas import COMMON_ERRORS, error_responses
-from api.settings_schemas import SettingsDoc, SettingsPatch
+from api.settings_schemas import READ_ONLY, PinChange, SettingsDoc, SettingsPatch
 from assistant.errors import AssistantError
 
 router = APIRouter(prefix="/settings", tags=["settings"], responses=COMMON_ERRORS)
@@ -25,10 +25,10 @@ def current_settings(context: AppContext, owner_id: int) -> dict[str, Any]:
     return view.as_dict()
 
 
-def validate_settings(values: dict[str, Any]) -> SettingsDoc:
-    """Validate a whole settings document; a 422 names each wrong field."""
+def validate_settings(values: dict[str, Any], model: type[BaseModel] = SettingsDoc) -> Any:
+    """Validate a whole settings document (or another settings model); a 422 names each wrong field."""
     try:
-        return SettingsDoc.model_validate(values)
+        return model.model_validate(values)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("body", *error.get("loc", ()))} for error in exc.errors(include_url=False)]
@@ -36,10 +36,20 @@ def validate_settings(values: dict[str, Any]) -> SettingsDoc:
 
 
 def save_settings(context: AppContext, owner_id: int, changes: dict[str, Any]) -> SettingsDoc:
-    """Merge ``changes`` into the owner's settings, validate the result, store and return it."""
+    """Merge ``changes`` into the owner's settings, validate the result, store and return it.
+
+    ``changes`` may hold ``pin`` (4 to 8 digits; None removes the PIN): it is stored hashed and
+    never shown; ``pin_set`` in the result says whether there is one.
+    """
+    changes = dict(changes)
+    pin_change = {}
+    if "pin" in changes:
+        pin_change = {"pin": validate_settings({"pin": changes.pop("pin")}, PinChange).pin}
+    for name in READ_ONLY:
+        changes.pop(name, None)
     merged = {**current_settings(context, owner_id), **changes}
     doc = validate_settings(merged)
-    view = context.owner_settings.update(owner_id, doc.model_dump())
+    view = context.owner_settings.update(owner_id, {**doc.model_dump(exclude=set(READ_ONLY)), **pin_change})
     return SettingsDoc.model_validate(view.as_dict())
 
 
@@ -51,5 +61,9 @@ def get_settings(caller: CurrentCaller, context: Context) -> SettingsDoc:
 
 @router.patch("", response_model=SettingsDoc, responses=error_responses(409))
 def change_settings(body: SettingsPatch, caller: CurrentCaller, context: Context) -> SettingsDoc:  # type: ignore[valid-type]
-    """Change some settings; the result is validated as a whole (e.g. voicemail_min_s < voicemail_max_s)."""
+    """Change some settings; the result is validated as a whole (e.g. voicemail_min_s < voicemail_max_s).
+
+    ``pin`` sets the assistant line's PIN (4 to 8 digits; null removes it). It is never shown:
+    ``pin_set`` says whether there is one.
+    """
     return save_settings(context, caller.owner_id, body.model_dump(exclude_unset=True))

@@ -20,6 +20,7 @@ COLUMNS = (
     "activity_code",
     "hourly_rate",
     "important",
+    "label",
 )
 ALIASES = {
     "full name": "name",
@@ -39,6 +40,8 @@ ALIASES = {
     "rate": "hourly_rate",
     "hourly rate": "hourly_rate",
     "vip": "important",
+    "phone label": "label",
+    "phone type": "label",
 }
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000

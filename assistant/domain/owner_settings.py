@@ -29,6 +29,9 @@ DEFAULT_VOICEMAIL_MAX_S = 180
 DEFAULT_VOICEMAIL_MIN_S = 2
 VOICEMAIL_MAX_RANGE_S = (10, 900)
 VOICEMAIL_MIN_RANGE_S = (0, 30)
+DEFAULT_PIN_LOCK_MINUTES = 15
+PIN_LOCK_RANGE_MINUTES = (1, 24 * 60)
+PIN_DIGITS_RANGE = (4, 8)
 DEFAULT_GREETING = (
     "You have reached the office of {owner}. Please leave your name, your number and a short message."
 )
@@ -41,6 +44,7 @@ MAX_EXTENSION_LEN = 20
 _ACTIVITY_CODE = re.compile(r"^[A-Z][0-9]{3}$")
 _EXTENSION = re.compile(r"^[0-9*#]{1,20}$")
 _TIMEKEEPER = re.compile(r"^[A-Za-z0-9._-]{0,40}$")
+_PIN = re.compile(r"[0-9]{4,8}")  # PIN_DIGITS_RANGE
 
 
 def check_time_zone(name: str) -> str:
@@ -161,6 +165,15 @@ def check_voicemail_lengths(min_s: int, max_s: int) -> None:
         raise ValueError("the shortest voicemail kept must be shorter than the longest")
 
 
+def check_pin(value: str) -> str:
+    """Return the assistant-line PIN (4 to 8 digits 0-9, spaces around ignored), else raise ValueError."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _PIN.fullmatch(text):
+        low, high = PIN_DIGITS_RANGE
+        raise ValueError(f"the PIN must be {low} to {high} digits")
+    return text
+
+
 def greeting_for(owner_name: str, text: str | None) -> str:
     """Return the voicemail greeting: the owner's own text, else the default naming the owner."""
     if text and text.strip():
@@ -174,6 +187,7 @@ __all__ = [
     "DEFAULT_IMPORTANCE_WORDS",
     "DEFAULT_INCREMENT_H",
     "DEFAULT_MINIMUM_UNITS",
+    "DEFAULT_PIN_LOCK_MINUTES",
     "DEFAULT_RING_TIMEOUT_S",
     "DEFAULT_ROUNDING",
     "DEFAULT_TIME_ZONE",

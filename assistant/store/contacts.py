@@ -29,6 +29,7 @@ FIELDS = (
     "phone",
     "email",
     "nickname",
+    "label",
     "client_code",
     "matter_code",
     "activity_code",

@@ -182,6 +182,11 @@ class OwnerSettings(Base):
     default_caller_id: Mapped[str | None] = mapped_column(String, default=None)
     voicemail_max_s: Mapped[int] = mapped_column(Integer)
     voicemail_min_s: Mapped[int] = mapped_column(Integer)
+    # The assistant line: phones that are the owner without a PIN, the PIN (scrypt hash, like
+    # passwords) asked of any other phone, and how long a caller is locked out after 5 wrong PINs.
+    registered_phones: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    pin_hash: Mapped[str | None] = mapped_column(String, default=None)
+    pin_lock_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default=text("15"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
@@ -215,6 +220,7 @@ class Contact(Base):
     activity_code: Mapped[str | None] = mapped_column(String, default=None)
     rate_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
     important: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str | None] = mapped_column(String, default=None)  # "mobile", "office", ...
     avatar: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
     avatar_type: Mapped[str | None] = mapped_column(String, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -273,6 +279,21 @@ class LoginAttempt(Base):
     __tablename__ = "login_attempts"
 
     key: Mapped[str] = mapped_column(String, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class LineAttempt(Base):
+    """Consecutive wrong PINs on one owner's assistant line from one caller number (see
+    assistant.store.line_access)."""
+
+    __tablename__ = "line_attempts"
+
+    owner_id: Mapped[int] = mapped_column(
+        ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    caller_number: Mapped[str] = mapped_column(String, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

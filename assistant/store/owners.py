@@ -4,6 +4,9 @@
 their settings), who a caller is in that owner's phonebook, and blocking a number. ``OwnerSettingsStore``
 reads and writes the settings for the API; it keeps the ``owner_lines`` index (each number belongs
 to at most one owner) in step with them.
+
+The assistant-line PIN is write-only: ``update`` takes ``pin`` (hashed with scrypt like passwords,
+``None`` removes it) and the view only says ``pin_set``.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.domain.billing import BillingRule
+from assistant.domain.credentials import hash_password
+from assistant.domain.owner_settings import check_pin
 from assistant.domain.phone import normalize_or_raw
 from assistant.errors import AssistantError
 from assistant.store.db import Store
-from assistant.store.models import Contact, OwnerLine, OwnerSettings, User
+from assistant.store.models import Contact, LineAttempt, OwnerLine, OwnerSettings, User
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +35,8 @@ SETTING_FIELDS = (
     "owner_name",
     "smart_number",
     "assistant_line",
+    "registered_phones",
+    "pin_lock_minutes",
     "extra_lines",
     "mobile",
     "extensions",
@@ -53,6 +60,10 @@ SETTING_FIELDS = (
     "voicemail_max_s",
     "voicemail_min_s",
 )
+#: Shown by the API but not set through it (whether a PIN is set).
+READ_ONLY_FIELDS = ("pin_set",)
+#: Set through the API but never shown (the PIN itself).
+WRITE_ONLY_FIELDS = ("pin",)
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,12 @@ class OwnerSettingsView:
     default_caller_id: str | None
     voicemail_max_s: int
     voicemail_min_s: int
+    #: Phones whose caller ID is the owner on the assistant line (E.164; see LineAccess).
+    registered_phones: tuple[str, ...] = ()
+    #: Whether the owner has a PIN for the assistant line (the PIN itself is never shown).
+    pin_set: bool = False
+    #: How long a caller is locked out of the assistant line after too many wrong PINs.
+    pin_lock_minutes: int = 15
 
     @property
     def caller_id(self) -> str | None:
@@ -98,8 +115,8 @@ class OwnerSettingsView:
         return BillingRule(self.billing_increment_h, self.billing_rounding, self.billing_minimum_units)
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the settings the API shows (lists as lists)."""
-        out = {name: getattr(self, name) for name in SETTING_FIELDS}
+        """Return the settings the API shows (lists as lists), with ``pin_set`` but never a PIN."""
+        out = {name: getattr(self, name) for name in (*SETTING_FIELDS, *READ_ONLY_FIELDS)}
         return {key: list(value) if isinstance(value, tuple) else value for key, value in out.items()}
 
 
@@ -115,6 +132,7 @@ class ContactView:
     important: bool
     client_code: str | None
     matter_code: str | None
+    label: str | None = None  # which of the person's phones this is: "mobile", "office", ...
 
 
 def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
@@ -147,6 +165,9 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         default_caller_id=row.default_caller_id,
         voicemail_max_s=row.voicemail_max_s,
         voicemail_min_s=row.voicemail_min_s,
+        registered_phones=tuple(row.registered_phones or ()),
+        pin_set=bool(row.pin_hash),
+        pin_lock_minutes=row.pin_lock_minutes,
     )
 
 
@@ -171,6 +192,7 @@ def contact_view(row: Contact) -> ContactView:
         important=row.important,
         client_code=row.client_code,
         matter_code=row.matter_code,
+        label=row.label,
     )
 
 
@@ -219,6 +241,16 @@ class OwnerDirectory:
             )
             return None if row is None else contact_view(row)
 
+    def phonebook(self, owner_id: int) -> list[ContactView]:
+        """Return all the owner's contacts in name order (for dialing by name: names, nicknames, labels).
+
+        One person with several phones is several contacts with the same name and different
+        labels ("mobile", "office"); an unknown owner has an empty phonebook.
+        """
+        stmt = select(Contact).where(Contact.owner_id == owner_id).order_by(Contact.name, Contact.id)
+        with self._store.session() as session:
+            return [contact_view(row) for row in session.scalars(stmt)]
+
     def block_number(self, owner_id: int, number: str) -> bool:
         """Add ``number`` (normalized when possible) to the owner's blocked numbers.
 
@@ -257,19 +289,31 @@ class OwnerSettingsStore:
     def update(self, owner_id: int, changes: dict[str, Any]) -> OwnerSettingsView:
         """Apply validated ``changes`` (names from :data:`SETTING_FIELDS`) and return the result.
 
+        ``changes`` may also hold ``pin`` (validated digits, or None to remove the PIN): it is
+        stored as a scrypt hash, and a new or removed PIN clears the assistant line's lockouts.
+
         Raises:
             AssistantError: ``not-found`` for an unknown owner; ``line-taken`` when a number in
                 the changes already belongs to another owner.
         """
-        unknown = set(changes) - set(SETTING_FIELDS)
+        unknown = set(changes) - set(SETTING_FIELDS) - set(WRITE_ONLY_FIELDS)
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        changes = dict(changes)
+        pin_changed = "pin" in changes
+        pin = changes.pop("pin", None)
+        pin = None if pin is None else check_pin(pin)
+        pin_hash = hash_password(pin) if pin else None
         try:
             with self._store.write() as session:
                 row = session.get(OwnerSettings, owner_id, with_for_update=True)
                 if row is None:
                     raise AssistantError("not-found", "no settings for this account")
                 apply_changes(row, changes)
+                if pin_changed:
+                    row.pin_hash = pin_hash
+                    session.execute(delete(LineAttempt).where(LineAttempt.owner_id == owner_id))
+                    logger.info("owner %s %s the assistant line PIN", owner_id, "set" if pin else "removed")
                 session.flush()
                 sync_lines(session, row)
                 session.flush()

@@ -32,15 +32,17 @@ from assistant.domain.credentials import (
 from assistant.domain.owner_settings import (
     DEFAULT_COUNTRY,
     DEFAULT_IMPORTANCE_WORDS,
+    DEFAULT_PIN_LOCK_MINUTES,
     DEFAULT_RING_TIMEOUT_S,
     DEFAULT_TIME_ZONE,
     DEFAULT_VOICEMAIL_MAX_S,
     DEFAULT_VOICEMAIL_MIN_S,
+    check_pin,
 )
 from assistant.errors import AssistantError
 from assistant.store.db import Store
 from assistant.store.models import ApiToken, AuthSession, LoginAttempt, OwnerSettings, User, utcnow
-from assistant.store.owners import sync_lines
+from assistant.store.owners import OwnerSettingsStore, sync_lines
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +101,7 @@ class Users:
         smart_number: str | None = None,
         assistant_line: str | None = None,
         extra_lines: tuple[str, ...] = (),
+        registered_phones: tuple[str, ...] = (),
         time_zone: str = DEFAULT_TIME_ZONE,
         default_country: str = DEFAULT_COUNTRY,
     ) -> Account:
@@ -146,6 +149,8 @@ class Users:
                     default_country=default_country,
                     voicemail_max_s=DEFAULT_VOICEMAIL_MAX_S,
                     voicemail_min_s=DEFAULT_VOICEMAIL_MIN_S,
+                    registered_phones=list(registered_phones),
+                    pin_lock_minutes=DEFAULT_PIN_LOCK_MINUTES,
                 )
                 session.add(settings)
                 session.flush()
@@ -177,6 +182,23 @@ class Users:
             session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
             session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
             session.execute(delete(LoginAttempt).where(LoginAttempt.key == user.email))
+
+    def set_pin(self, email: str, pin: str | None) -> None:
+        """Set (or with None, remove) the PIN of a user's assistant line; clears its lockouts.
+
+        Raises:
+            AssistantError: ``not-found``, or ``bad-pin`` for anything but 4 to 8 digits.
+        """
+        if pin is not None:
+            try:
+                pin = check_pin(pin)
+            except ValueError as exc:
+                raise AssistantError("bad-pin", str(exc)) from None
+        with self._store.session() as session:
+            user_id = session.scalar(select(User.id).where(User.email == normalize_email(email)))
+        if user_id is None:
+            raise AssistantError("not-found", f"no user with e-mail {normalize_email(email)}")
+        OwnerSettingsStore(self._store).update(user_id, {"pin": pin})
 
     def list(self) -> list[Account]:
         """Return every account, oldest first."""

@@ -1,7 +1,9 @@
 """Voicemails: the messages callers leave, their audio in the voicemail spool, and their transcripts.
 
 The call flows add a row once the audio file is on disk; the API lists, plays, marks read and
-deletes (deleting removes the file too). Every read and change is scoped to one owner.
+deletes (deleting removes the file too). The owner's assistant line plays them by phone:
+``for_phone`` lists them newest first with the caller's phonebook name, then ``mark_read`` and
+``delete`` as the API does. Every read and change is scoped to one owner.
 """
 
 from __future__ import annotations
@@ -10,18 +12,34 @@ import base64
 import json
 import logging
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from assistant.domain.phone import normalize_or_raw
 from assistant.errors import AssistantError
 from assistant.store.calls import decode_cursor, refresh_kind
 from assistant.store.db import Store
-from assistant.store.models import Call, Voicemail, utcnow
+from assistant.store.models import Call, Contact, OwnerSettings, Voicemail, utcnow
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class VoicemailView:
+    """A message as the assistant line plays it to the owner."""
+
+    id: int
+    caller_number: str
+    caller_name: str | None  # the phonebook name of the caller, None for an unknown number
+    created_at: datetime  # when it was left (UTC)
+    duration_s: float
+    transcript: str | None
+    audio_file: Path  # absolute when the store knows the spool
+    read: bool
 
 
 class VoicemailStore:
@@ -112,6 +130,43 @@ class VoicemailStore:
             rows = rows[:limit]
             return rows, _cursor(rows[-1])
         return rows, None
+
+    def for_phone(self, owner_id: int, limit: int = 50, unread_only: bool = False) -> list[VoicemailView]:
+        """Return up to ``limit`` of the owner's messages (not deleted), newest first, with the
+        caller's name from the owner's phonebook (the caller number matched in E.164)."""
+        stmt = select(Voicemail).where(Voicemail.owner_id == owner_id, Voicemail.deleted.is_(False))
+        if unread_only:
+            stmt = stmt.where(Voicemail.read_at.is_(None))
+        stmt = stmt.order_by(Voicemail.created_at.desc(), Voicemail.id.desc()).limit(max(0, limit))
+        with self._store.session() as session:
+            rows = list(session.scalars(stmt))
+            country = (
+                session.scalar(select(OwnerSettings.default_country).where(OwnerSettings.user_id == owner_id))
+                or "US"
+            )
+            numbers = {row.caller_number: normalize_or_raw(row.caller_number, country) for row in rows}
+            names: dict[str, str] = {}
+            if numbers:
+                wanted = set(numbers) | set(numbers.values())
+                for phone, name in session.execute(
+                    select(Contact.phone, Contact.name).where(
+                        Contact.owner_id == owner_id, Contact.phone.in_(wanted)
+                    )
+                ):
+                    names[phone] = name
+        return [
+            VoicemailView(
+                id=row.id,
+                caller_number=row.caller_number,
+                caller_name=names.get(numbers[row.caller_number]) or names.get(row.caller_number),
+                created_at=row.created_at,
+                duration_s=row.duration_s,
+                transcript=row.transcript,
+                audio_file=self.audio_file(row),
+                read=row.read_at is not None,
+            )
+            for row in rows
+        ]
 
     def get(self, owner_id: int, voicemail_id: int) -> Voicemail | None:
         """Return the owner's voicemail, or None (also for another owner's id or a deleted one)."""

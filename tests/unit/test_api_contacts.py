@@ -207,7 +207,7 @@ def test_avatar_type_and_size_are_checked(client: TestClient, alice: Owner) -> N
 
 
 def test_csv_export_then_import_round_trips(client: TestClient, alice: Owner, bob: Owner) -> None:
-    create(client, alice)
+    create(client, alice, label="Office")
     create(
         client,
         alice,
@@ -231,6 +231,7 @@ def test_csv_export_then_import_round_trips(client: TestClient, alice: Owner, bo
         "activity_code",
         "hourly_rate",
         "important",
+        "label",
     ]
     assert rows[1][0] == '\'=HYPERLINK("http://x")' and rows[1][1] == "'+12025550100"
     assert rows[2] == [
@@ -243,6 +244,7 @@ def test_csv_export_then_import_round_trips(client: TestClient, alice: Owner, bo
         "A103",
         "350.00",
         "yes",
+        "office",
     ]
     report = client.post(
         "/contacts/import", headers=bob.headers, files={"file": ("c.csv", exported.content, "text/csv")}
@@ -251,6 +253,7 @@ def test_csv_export_then_import_round_trips(client: TestClient, alice: Owner, bo
     assert report.json() == {"created": 2, "skipped": 0, "problems": []}
     names = {c["name"]: c for c in client.get("/contacts", headers=bob.headers).json()["items"]}
     assert names["Jane Roe"]["phone"] == "+12025550123" and names["Jane Roe"]["hourly_rate"] == "350.00"
+    assert names["Jane Roe"]["label"] == "office" and names['=HYPERLINK("http://x")']["label"] is None
     assert '=HYPERLINK("http://x")' in names
 
 
