@@ -87,6 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first"
     )
     screening.set_defaults(run=cmd_eval_screening)
+    namedial = kinds.add_parser("namedial", help="top-1 and top-3 accuracy of name dialing")
+    namedial.add_argument(
+        "--phonebook", type=Path, required=True, help="CSV with a header of name,number[,nickname,label]"
+    )
+    namedial.add_argument(
+        "--cases", type=Path, required=True, help='JSONL: {"audio": "x.wav", "contact": "Maria Garcia"}'
+    )
+    namedial.add_argument(
+        "--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first"
+    )
+    namedial.add_argument(
+        "--no-dictation",
+        dest="dictation",
+        action="store_false",
+        help="the grammar engine alone, without the dictation engine's second opinion",
+    )
+    namedial.set_defaults(run=cmd_eval_namedial)
 
     models = commands.add_parser("models", help="speech models")
     model_actions = models.add_subparsers(dest="models_action", required=True)
@@ -113,6 +130,13 @@ def cmd_eval_screening(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_namedial(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.eval.namedial import run_eval_namedial
+
+    run_eval_namedial(settings, args.phonebook, args.cases, args.telephony, dictation=args.dictation)
+    return 0
+
+
 def cmd_models_install(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.speech.asr.models_install import install_vosk_en
 
@@ -123,7 +147,7 @@ def cmd_models_install(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def add_user_commands(commands: argparse._SubParsersAction) -> None:
-    """Add ``assistant user create|list|set-password|token``."""
+    """Add ``assistant user create|list|set-password|set-pin|token``."""
     user = commands.add_parser("user", help="accounts of the portal and the API")
     actions = user.add_subparsers(dest="user_action", required=True)
 
@@ -138,6 +162,12 @@ def add_user_commands(commands: argparse._SubParsersAction) -> None:
     create.add_argument(
         "--line", action="append", default=[], help="another line whose calls are this owner's"
     )
+    create.add_argument(
+        "--registered-phone",
+        action="append",
+        default=[],
+        help="a phone recognized as the owner on the assistant line by caller ID (repeatable)",
+    )
     create.add_argument("--time-zone", default=None, help="IANA time zone (default America/New_York)")
     create.add_argument("--country", default=None, help="default country of phone numbers (default US)")
     create.set_defaults(run=cmd_user_create)
@@ -151,6 +181,15 @@ def add_user_commands(commands: argparse._SubParsersAction) -> None:
     password.add_argument("--email", required=True)
     password.add_argument("--password", help="else read from ASSISTANT_USER_PASSWORD")
     password.set_defaults(run=cmd_user_password)
+
+    pin = actions.add_parser(
+        "set-pin", help="set the PIN other phones must give on the assistant line (clears its lockouts)"
+    )
+    pin.add_argument("--email", required=True)
+    who = pin.add_mutually_exclusive_group(required=True)
+    who.add_argument("--pin", help="4 to 8 digits")
+    who.add_argument("--remove", action="store_true", help="remove the PIN (only registered phones get in)")
+    pin.set_defaults(run=cmd_user_pin)
 
     token = actions.add_parser("token", help="print a new API bearer token for a user (just the token)")
     token.add_argument("--email", required=True)
@@ -187,6 +226,7 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
         smart = rules.check_number(args.smart_number or settings.smart_number, country)
         line = rules.check_number(args.assistant_line or settings.assistant_line, country)
         extra = tuple(rules.check_numbers(args.line, country))
+        registered = tuple(rules.check_numbers(args.registered_phone, country))
     except ValueError as exc:
         raise AssistantError("bad-argument", str(exc)) from None
     store, users = _open_users(settings)
@@ -198,24 +238,24 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> int:
             smart_number=smart,
             assistant_line=line,
             extra_lines=extra,
+            registered_phones=registered,
             time_zone=time_zone,
             default_country=country,
         )
         claimed = CallLog(store).claim_unowned(account.id, [smart, line, *extra])
     finally:
         store.close()
-    print(
-        json.dumps(
-            {
-                "id": account.id,
-                "email": account.email,
-                "smart_number": smart,
-                "assistant_line": line,
-                "lines": list(extra),
-                "earlier_calls_claimed": claimed,
-            }
-        )
-    )
+    created = {
+        "id": account.id,
+        "email": account.email,
+        "smart_number": smart,
+        "assistant_line": line,
+        "lines": list(extra),
+        "earlier_calls_claimed": claimed,
+    }
+    if registered:
+        created["registered_phones"] = list(registered)
+    print(json.dumps(created))
     return 0
 
 
@@ -237,6 +277,16 @@ def cmd_user_password(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(json.dumps({"email": args.email.strip().lower(), "password_changed": True}))
+    return 0
+
+
+def cmd_user_pin(settings: Settings, args: argparse.Namespace) -> int:
+    store, users = _open_users(settings)
+    try:
+        users.set_pin(args.email, None if args.remove else args.pin)
+    finally:
+        store.close()
+    print(json.dumps({"email": args.email.strip().lower(), "pin_set": not args.remove}))
     return 0
 
 
