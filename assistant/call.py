@@ -17,14 +17,14 @@ from pathlib import Path
 
 from assistant.prompts import Prompts
 from assistant.speech.endpointing import FRAME_MS, Endpointer, EndpointSettings
-from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech
+from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech, Phrases
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
 from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo, Playback
 from assistant.telephony.dialer import Dialer
 from assistant.telephony.media import CallerAudio
 
-__all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", "Speech"]
+__all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", "Phrases", "Speech"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ MESSAGE_NO_SPEECH_S = 10.0  # a caller who says nothing at all after the beep
 RECORDING_GRACE_S = 10.0
 INTER_DIGIT_S = 3.0
 REPROMPTS = 2
+MAX_CACHED_GRAMMARS = 200
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,19 @@ class Speech:
     _grammars: dict = field(default_factory=dict)
 
     def stream_for(self, expect: Expectation):
+        if isinstance(expect, Phrases):
+            return expect.stream() if expect.stream else self.grammar.stream(expect.grammar)
         if isinstance(expect, Choices):
             phrases = tuple(expect.phrases())
             if phrases not in self._grammars:
+                if len(self._grammars) >= MAX_CACHED_GRAMMARS:  # questions built from names come and go
+                    self._grammars.pop(next(iter(self._grammars)))
                 self._grammars[phrases] = self.grammar.compile(list(phrases), name="choices")
             return self.grammar.stream(self._grammars[phrases])
         return self.dictation.stream()
 
     def endpoint_for(self, expect: Expectation) -> EndpointSettings:
-        return self.grammar_endpoint if isinstance(expect, Choices) else self.dictation_endpoint
+        return self.grammar_endpoint if isinstance(expect, Choices | Phrases) else self.dictation_endpoint
 
 
 class Call:
@@ -112,6 +117,8 @@ class Call:
         self.accepted_at: datetime | None = None  # a leg: when the owner accepted the call
         self.legs: list[Call] = []
         self.record_id: int | None = None  # the call-log row, once written
+        self.callee: tuple[str, str] | None = None  # a call placed for the owner: (number, name)
+        self.owner_id: int | None = None  # whose line was called, once known
         self._end_of_last_speech: float | None = None
 
     @property
@@ -153,6 +160,32 @@ class Call:
         playbacks: list[Playback] = []
         await self._speak(text, playbacks)
         self.log_event("said", prompt=key, text=text, seconds=round(time.monotonic() - started, 3))
+
+    async def play_recording(self, recording: Path) -> None:
+        """Play a recorded message to the end (the caller can stop it with any key)."""
+        path = await asyncio.to_thread(self.speech.tts.ensure_recording, recording)
+        playback = await self._channel.start_playback(self.speech.tts.media_uri(path))
+        key = asyncio.ensure_future(self._channel.dtmf.get())
+        gone = asyncio.ensure_future(self._channel.gone.wait())
+        try:
+            done, _ = await asyncio.wait({playback.finished, key, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if gone in done:
+                raise CallerHungUp(self._channel.id)
+            if key in done:
+                await playback.stop()
+        finally:
+            key.cancel()
+            gone.cancel()
+        self.log_event("played", recording=recording.name)
+
+    async def ringback(self) -> None:
+        """Ringing tone to the caller while we place a call for them."""
+        await self._channel.ring()
+
+    async def stop_ringback(self) -> None:
+        if not self.gone:
+            with contextlib.suppress(CallerHungUp):
+                await self._channel.stop_ringing()
 
     async def ask(
         self,
@@ -274,14 +307,21 @@ class Call:
     async def wait_gone(self) -> None:
         await self._channel.gone.wait()
 
-    async def connect(self, other: Call) -> None:
-        """Bridge the caller with another party until one of them hangs up."""
+    async def connect(self, other: Call, *, keep_caller: bool = False) -> str:
+        """Bridge the caller with another party until one of them hangs up.
+
+        The other party is then hung up; so is the caller, unless `keep_caller` (the owner on the
+        assistant line goes back to the assistant when the person they called hangs up).
+        Returns who left first: "caller" or the other party's line.
+        """
         await self.close()
         await other.close()
         await self._dialer.stop_hold_music(self._channel)
         self.log_event("connected", to=other.line)
-        left = await self._dialer.connect(self._channel, other._channel)
-        self.log_event("disconnected", first_to_leave="caller" if left == "first" else other.line)
+        left = await self._dialer.connect(self._channel, other._channel, hang_up_first=not keep_caller)
+        first_to_leave = "caller" if left == "first" else other.line
+        self.log_event("disconnected", first_to_leave=first_to_leave)
+        return first_to_leave
 
     async def hangup(self) -> None:
         self.hung_up_by_us = True
@@ -368,6 +408,7 @@ class Call:
             self.log_event(
                 "turn",
                 prompt=key,
+                asked=text,
                 attempt=attempt,
                 heard=answer.text,
                 digits=answer.digits,
@@ -423,13 +464,20 @@ class Call:
             if choice is None or confidence < expect.min_confidence:
                 return Answer("no-match", text=text, confidence=confidence)
             return Answer("speech", text=text, choice=choice, confidence=confidence)
+        if isinstance(expect, Phrases):
+            return Answer(
+                "speech" if text else "no-match",
+                text=text,
+                confidence=confidence,
+                alternatives=list(hypothesis.alternatives),
+            )
         if isinstance(expect, Digits):
             digits = Digits.from_speech(text)
             return Answer("speech" if digits else "no-match", text=text, digits=digits, confidence=confidence)
         return Answer("speech" if text else "no-match", text=text, confidence=confidence)
 
     async def _keys(self, first: str, expect: Expectation) -> Answer:
-        if isinstance(expect, Choices):
+        if isinstance(expect, Choices | Phrases):
             choice = expect.keys.get(first)
             return Answer("dtmf" if choice else "no-match", digits=first, choice=choice, confidence=1.0)
         digits = first

@@ -17,11 +17,15 @@ from assistant.call import Call, CallerHungUp, Recording, Speech
 from assistant.config import Settings
 from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.routing import Route, reachable_routes
+from assistant.flows.assistant_line import assistant_line
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
+from assistant.office import Recognizers, StoreOffice
 from assistant.prompts import Prompts
 from assistant.store.calls import CallLog
+from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory, OwnerSettingsView
+from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient, AriNotFound
 from assistant.telephony.channel import Channel
 from assistant.telephony.dialer import Dialer
@@ -45,6 +49,9 @@ class Parts:
     prompts: Prompts
     speech: Speech
     keeper: VoicemailKeeper
+    line_access: LineAccess
+    voicemails: VoicemailStore
+    recognizers: Recognizers
 
 
 def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerProfile:
@@ -144,10 +151,9 @@ class CallHandler:
             return
         view = await asyncio.to_thread(self.parts.owners.owner_for_line, call.info.dialed)
         owner = owner_profile(view, self.parts.settings)
-        if call.line != "smart":
-            await call.answer()
-            await call.say("system.technical_problem")
-            await call.hangup()
+        call.owner_id = owner.owner_id
+        if call.line == "line":
+            await assistant_line(call, self._office(owner) if view is not None else None)
             return
         contact = (
             await asyncio.to_thread(self.parts.owners.contact_for, owner.owner_id, call.caller_number)
@@ -177,6 +183,10 @@ class CallHandler:
                 await asyncio.to_thread(self.parts.owners.block_number, owner.owner_id, number)
 
         await smart_number(call, owner, caller, routes, keep, block)
+
+    def _office(self, owner: OwnerProfile) -> StoreOffice:
+        parts = self.parts
+        return StoreOffice(owner, parts.owners, parts.line_access, parts.voicemails, parts.recognizers)
 
     async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
         endpoints = [
@@ -215,7 +225,10 @@ class CallHandler:
                 await self._db(call_log.set_transcript, call.info.id, transcript)
         for leg in call.legs:
             await leg.close()
-            await self._log_leg(call, leg)
+            if leg.callee is not None:
+                await self._log_placed_call(call, leg)
+            else:
+                await self._log_leg(call, leg)
         await self._db(call_log.record_end, call.info.id, datetime.now(UTC), outcome, call.hangup_cause)
         log.info("call %s ended: %s", call.info.id, outcome)
 
@@ -236,6 +249,31 @@ class CallHandler:
             await self._db(call_log.record_answer, leg.info.id, leg.accepted_at)
         for event in leg.events:
             await self._db(call_log.add_event, leg.info.id, event)
+        outcome = "completed" if leg.accepted_at is not None else "abandoned"
+        await self._db(
+            call_log.record_end, leg.info.id, leg.ended_at or datetime.now(UTC), outcome, leg.hangup_cause
+        )
+
+    async def _log_placed_call(self, call: Call, leg: Call) -> None:
+        """A call placed for the owner from the assistant line: an outbound conversation of its own."""
+        call_log = self.parts.call_log
+        number, name = leg.callee
+        await self._db(
+            lambda: call_log.record_start(
+                leg.info.id,
+                "outbound",
+                leg.info.caller_number,
+                None,
+                number,
+                leg.started_at,
+                owner_id=call.owner_id,
+            )
+        )
+        await self._db(
+            call_log.add_event, leg.info.id, {"event": "placed", "by": "assistant line", "to": name}
+        )
+        if leg.accepted_at is not None:
+            await self._db(call_log.record_answer, leg.info.id, leg.accepted_at)
         outcome = "completed" if leg.accepted_at is not None else "abandoned"
         await self._db(
             call_log.record_end, leg.info.id, leg.ended_at or datetime.now(UTC), outcome, leg.hangup_cause

@@ -19,12 +19,14 @@ from assistant.errors import AssistantError
 from assistant.fallback_import import FallbackImporter
 from assistant.mail.outbox import Outbox
 from assistant.mail.sender import MailSender, SmtpSettings
+from assistant.office import Recognizers
 from assistant.pbx import lab
 from assistant.prompts import Prompts
 from assistant.speech.asr.select import dictation_engine, grammar_engine
 from assistant.speech.tts import build_prompt_cache, split_sentences
 from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
+from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient
@@ -81,7 +83,17 @@ class Service:
             sender.wake.set,
             settings.mail_from,
         )
-        parts = Parts(settings, CallLog(store), OwnerDirectory(store), prompts, speech, keeper)
+        parts = Parts(
+            settings,
+            CallLog(store),
+            OwnerDirectory(store),
+            prompts,
+            speech,
+            keeper,
+            LineAccess(store),
+            VoicemailStore(store, settings.voicemail_dir),
+            Recognizers(speech.grammar, speech.dictation),
+        )
         return parts, sender
 
     async def run(self) -> None:

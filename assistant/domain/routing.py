@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_EXTENSION_DIGITS = 6
+
 
 @dataclass(frozen=True)
 class Route:
@@ -60,9 +62,22 @@ def plan_call(*, important: bool, blocked: bool, do_not_disturb: bool, routes: t
     return Plan(routes, "important")
 
 
-def ring_winner(answered_order: list[str], accepted: set[str]) -> str | None:
-    """The leg that gets the caller: the first to answer *and accept*; others are released."""
-    for leg in answered_order:
-        if leg in accepted:
-            return leg
-    return None
+def dial_target(number: str, trunk: str = "pstn") -> str:
+    """What to dial for a number: a short one is an extension of this PBX, any other goes out the trunk."""
+    digits = number.lstrip("+")
+    if digits.isdigit() and len(digits) <= MAX_EXTENSION_DIGITS and not number.startswith("+"):
+        return f"PJSIP/{number}"
+    return f"PJSIP/{number}@{trunk}"
+
+
+NO_ANSWER_WORDS = ("no answer", "no user responding", "normal clearing")
+
+
+def why_not_answered(hangup_cause: str | None) -> str:
+    """Why a call was never answered: "busy", "no-answer" or "failed", from its hangup cause."""
+    cause = (hangup_cause or "").lower()
+    if "busy" in cause or cause in ("17", "34"):
+        return "busy"
+    if any(word in cause for word in NO_ANSWER_WORDS) or cause in ("16", "18", "19"):
+        return "no-answer"
+    return "failed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -73,7 +74,26 @@ class Digits:
         return "".join(DIGIT_WORDS.get(word, word if word.isdigit() else "") for word in words)
 
 
-Expectation = Choices | FreeSpeech | Digits
+@dataclass(frozen=True)
+class Phrases:
+    """A grammar built at run time (the owner's commands with the phonebook's names).
+
+    The answer keeps what the recognizer heard, with its alternatives, for the flow to interpret.
+
+    Args:
+        grammar: the grammar, compiled by the grammar engine.
+        keys: DTMF key -> the choice it selects.
+        stream: makes the recognition stream for one answer, when the grammar engine's own
+            stream is not what the grammar's owner wants (it may combine engines).
+    """
+
+    grammar: object
+    keys: dict[str, str] = field(default_factory=dict)
+    stream: Callable[[], object] | None = None
+    role = "grammar"
+
+
+Expectation = Choices | FreeSpeech | Digits | Phrases
 
 
 @dataclass
@@ -89,6 +109,7 @@ class Answer:
     confidence: float = 0.0
     digits: str = ""
     attempts: int = 1
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def understood(self) -> bool:

@@ -139,6 +139,25 @@ class PromptCache:
         tmp.replace(path)
         return path
 
+    def ensure_recording(self, recording: Path) -> Path:
+        """A recording (any WAV) converted once into a file of this folder Asterisk can play."""
+        import soundfile
+
+        stat = recording.stat()
+        key = hashlib.sha256(f"{recording.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+        path = self.folder / f"rec-{key[:32]}.sln16"
+        if path.exists():
+            return path
+        samples, rate = soundfile.read(recording, dtype="float32", always_2d=True)
+        mono = samples.mean(axis=1)
+        if rate != CALL_RATE_HZ:
+            mono = soxr.resample(mono, rate, CALL_RATE_HZ)
+        audio = np.clip(mono * 32768.0, -32768, 32767).astype("<i2")
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(audio.tobytes())
+        tmp.replace(path)
+        return path
+
     def media_uri(self, path: Path) -> str:
         """The ARI media URI of a cached file (Asterisk picks the format from the extension)."""
         return f"sound:{self.folder_in_asterisk}/{path.stem}"

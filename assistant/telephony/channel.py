@@ -133,7 +133,11 @@ class Channel:
         self.answered.set()
 
     async def ring(self) -> None:
+        """Ringing: a 180 to a channel that has not answered, ringback tone to one that has."""
         await self._call(self._client.post(f"/channels/{self.id}/ring"))
+
+    async def stop_ringing(self) -> None:
+        await self._call(self._client.delete(f"/channels/{self.id}/ring"))
 
     async def start_playback(self, media: str | list[str]) -> Playback:
         """Start playing; return a handle whose `finished` future resolves when it ends."""

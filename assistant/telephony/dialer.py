@@ -71,8 +71,10 @@ class Dialer:
         with contextlib.suppress(AriNotFound, AriRequestError):
             await self.client.delete(f"/channels/{channel.id}/moh")
 
-    async def connect(self, first: Channel, second: Channel) -> str:
+    async def connect(self, first: Channel, second: Channel, *, hang_up_first: bool = True) -> str:
         """Bridge two channels until one hangs up; hang up the other; return which left first.
+
+        With `hang_up_first` False, `first` stays up (back in the application) when `second` leaves.
 
         Media goes through Asterisk's core (proxy_media), not a native RTP bridge between the two
         legs: with native bridging we saw audio lost in one direction now and then.
@@ -83,7 +85,7 @@ class Dialer:
             done, _ = await _first_of(first.gone.wait(), second.gone.wait())
             left = "first" if first.gone.is_set() else "second"
         finally:
-            for channel in (first, second):
+            for channel in (first, second) if hang_up_first else (second,):
                 if not channel.gone.is_set():
                     await channel.hangup()
             with contextlib.suppress(AriNotFound, AriRequestError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.domain.routing import Route, plan_call, reachable_routes, ring_winner
+from assistant.domain.routing import Route, plan_call, reachable_routes
 
 MOBILE = Route("PJSIP/+15557770001@pstn", "mobile")
 
@@ -35,9 +35,3 @@ def test_voicemail_at_once_when_nothing_can_ring():
 def test_unimportant_call_goes_to_voicemail():
     plan = plan_call(important=False, blocked=False, do_not_disturb=False, routes=(MOBILE,))
     assert plan.voicemail_now and plan.reason == "not important"
-
-
-def test_first_leg_to_accept_wins_not_first_to_answer():
-    assert ring_winner(["mobile", "ext"], {"ext"}) == "ext"
-    assert ring_winner(["mobile", "ext"], {"mobile", "ext"}) == "mobile"
-    assert ring_winner(["mobile"], set()) is None
