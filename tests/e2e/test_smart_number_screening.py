@@ -119,12 +119,6 @@ MESSAGE = "Please call me back about the contract renewal. Thank you."
 VOICEMAIL_CUE = "after the tone"  # in the assistant's voicemail greeting and in Asterisk's fallback one
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect, cause not found: in this test, now and then (2 of the last 4 full runs) nothing "
-    "the owner's phone says after the bridge reaches the caller; the desk-phone and VIP put-throughs "
-    "pass audio, and this test passes on its own",
-)
 async def test_important_caller_is_put_through_when_the_mobile_accepts(
     service, caller, phones, settings, owner, caller_number
 ):
@@ -144,7 +138,9 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
     (mobile_call,) = await phones.answered_calls(MOBILE)
 
     whisper = words(mobile_call.heard)
-    assert "maria garcia" in whisper and "court hearing" in whisper and "press one" in whisper, whisper
+    # The phone's recognizer now and then hears "from Maria" as "from Ria", and writes "one" or "1".
+    assert "garcia" in whisper and "court hearing" in whisper, whisper
+    assert "press one" in whisper or "press 1" in whisper, whisper
     assert "hello this is alex" in words(result.heard), words(result.heard)
     assert "thanks for taking my call" in words(mobile_call.heard), words(mobile_call.heard)
     row = await asyncio.to_thread(service.call_from, caller_number, 30)
