@@ -7,16 +7,13 @@ desk extension (answering, pressing keys, speaking), and a real SMTP server on l
 from __future__ import annotations
 
 import asyncio
-import email
 import re
 import signal
-import time
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from assistant.simcall import PhoneScript, SimulatedPhones, Step
+from assistant.simcall import PhoneScript, Step
 
 pytestmark = pytest.mark.e2e
 
@@ -26,49 +23,6 @@ DESK_RINGS_AS = "ext101"
 OFFLINE_DESK = "102"
 OWNER_MAIL = "alex@example.com"
 CONNECTED_CUE = "connecting you"  # the owner hears "Connecting you now" before the caller is put through
-
-
-class Mailbox:
-    """A real SMTP server on loopback that keeps what it receives."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.messages: list[Message] = []
-        self.controller: Controller | None = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def wait_for(self, count: int, timeout_s: float = 60.0) -> list[Message]:
-        deadline = time.monotonic() + timeout_s
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert len(self.messages) >= count, f"{len(self.messages)} mails, expected {count}"
-        return self.messages
-
-
-@pytest.fixture(scope="module")
-def mailbox(settings):
-    box = Mailbox(settings.smtp_port)
-    box.start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture(scope="module")
-async def phones(caller):
-    async with SimulatedPhones(caller) as lab_phones:
-        yield lab_phones
 
 
 @pytest.fixture
@@ -138,9 +92,8 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
     (mobile_call,) = await phones.answered_calls(MOBILE)
 
     whisper = words(mobile_call.heard)
-    # The phone's recognizer now and then hears "from Maria" as "from Ria", and writes "one" or "1".
-    assert "garcia" in whisper and "court hearing" in whisper, whisper
-    assert "press one" in whisper or "press 1" in whisper, whisper
+    # The phone's recognizer now and then hears "from Maria" as "from Ria", or "press one" as "press won".
+    assert "garcia" in whisper and "court hearing" in whisper and "put them through" in whisper, whisper
     assert "hello this is alex" in words(result.heard), words(result.heard)
     assert "thanks for taking my call" in words(mobile_call.heard), words(mobile_call.heard)
     row = await asyncio.to_thread(service.call_from, caller_number, 30)

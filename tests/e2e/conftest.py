@@ -1,0 +1,57 @@
+"""Fixtures shared by the end-to-end modules."""
+
+from __future__ import annotations
+
+import email
+import time
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from assistant.simcall import SimulatedPhones
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps what it receives."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.messages: list[Message] = []
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def wait_for(self, count: int, timeout_s: float = 60.0) -> list[Message]:
+        deadline = time.monotonic() + timeout_s
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(self.messages) >= count, f"{len(self.messages)} mails, expected {count}"
+        return self.messages
+
+
+@pytest.fixture(scope="module")
+def mailbox(settings):
+    """The mail server the service delivers to, for one test module."""
+    box = Mailbox(settings.smtp_port)
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+async def phones(caller):
+    """The lab's phones (the owner's mobile, desk phones, the people the owner calls), for the whole run."""
+    async with SimulatedPhones(caller) as lab_phones:
+        yield lab_phones
