@@ -85,6 +85,8 @@ class StasisApp:
                         RECONNECT_MAX_DELAY_S,
                     )
                 failing = True
+            except Exception:  # e.g. Asterisk stopping halfway through a reconcile: connect again
+                log.exception("ARI event connection failed; reconnecting")
             self.connected.clear()
             await asyncio.sleep(delay)
             delay = min(delay * 2, RECONNECT_MAX_DELAY_S)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import time
 from email.message import Message
@@ -55,3 +56,9 @@ async def phones(caller):
     """The lab's phones (the owner's mobile, desk phones, the people the owner calls), for the whole run."""
     async with SimulatedPhones(caller) as lab_phones:
         yield lab_phones
+
+
+async def connected(phones: SimulatedPhones) -> SimulatedPhones:
+    """The phones, once their event connection is up (Asterisk may have been restarted by a test)."""
+    await asyncio.wait_for(phones.stasis.connected.wait(), timeout=30)
+    return phones

@@ -18,6 +18,7 @@ import pytest
 
 from assistant.domain.phonebook import Phonebook
 from assistant.simcall import PhoneScript, Step
+from tests.e2e.conftest import connected
 
 pytestmark = pytest.mark.e2e
 
@@ -72,8 +73,8 @@ def all_contacts(service) -> list[dict]:
 
 
 @pytest.fixture
-def owner(service, settings, phones, phonebook, mailbox):
-    phones.reset()
+async def owner(service, settings, phones, phonebook, mailbox):
+    (await connected(phones)).reset()
     return service.update_settings(
         assistant_line=settings.assistant_line,
         registered_phones=[OWNER_PHONE],
