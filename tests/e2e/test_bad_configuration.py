@@ -59,7 +59,8 @@ def test_wrong_ari_password(asterisk, lab_env):
 def test_database_folder_not_writable(asterisk, lab_env, tmp_path: Path):
     blocker = tmp_path / "a-file"
     blocker.write_text("a regular file where the data folder's parent should be")
-    env = {**lab_env, "ASSISTANT_DATA_DIR": str(blocker / "data")}
+    # its own API port: the suite's service may already be serving on the lab's
+    env = {**lab_env, "ASSISTANT_DATA_DIR": str(blocker / "data"), "ASSISTANT_API_PORT": str(free_port())}
 
     result = run_up(env)
 
