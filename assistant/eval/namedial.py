@@ -21,7 +21,6 @@ split (sure, sure but wrong: a wrong person dialed without asking, confirm, none
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
@@ -35,6 +34,7 @@ import soundfile
 from assistant.config import Settings
 from assistant.domain.phonebook import Person, Phonebook
 from assistant.errors import AssistantError
+from assistant.eval.cases import jsonl_entries
 from assistant.speech.asr.base import SAMPLE_RATE_HZ, as_int16
 from assistant.speech.audio import load_16k
 from assistant.speech.g711 import telephone_line
@@ -62,20 +62,8 @@ class NamedialScores:
 
 def load_namedial_cases(cases_file: Path, phonebook: Phonebook) -> list[NamedialCase]:
     """Cases of a JSONL file; raises AssistantError (``eval-cases``) naming the line of a bad one."""
-    try:
-        lines = cases_file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AssistantError("eval-cases", f"cannot read cases file {cases_file}: {exc}") from exc
     cases = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            entry = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(
-                "eval-cases", f"{cases_file}, line {number}: not valid JSON ({exc.msg})"
-            ) from exc
+    for number, entry in jsonl_entries(cases_file):
         if (
             not isinstance(entry, dict)
             or not isinstance(entry.get("audio"), str)

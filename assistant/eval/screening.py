@@ -7,7 +7,6 @@ same `decide_importance` the Smart Number flow calls, with the default importanc
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import soundfile
 from assistant.config import Settings
 from assistant.domain.importance import decide_importance
 from assistant.errors import AssistantError
+from assistant.eval.cases import jsonl_entries
 from assistant.speech.asr.base import as_int16
 from assistant.speech.asr.evaluate import recognize_as_a_call
 from assistant.speech.audio import load_16k
@@ -43,20 +43,8 @@ class Scores:
 
 def load_screening_cases(cases_file: Path) -> list[ScreeningCase]:
     """Cases of a JSONL file; raises AssistantError naming the line of the first bad one."""
-    try:
-        lines = cases_file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AssistantError("eval-cases", f"cannot read cases file {cases_file}: {exc}") from exc
     cases = []
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            entry = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise AssistantError(
-                "eval-cases", f"{cases_file}, line {number}: not valid JSON ({exc.msg})"
-            ) from exc
+    for number, entry in jsonl_entries(cases_file):
         if (
             not isinstance(entry, dict)
             or not isinstance(entry.get("audio"), str)
