@@ -3,6 +3,11 @@
 Each case is `{"audio": "path.wav", "important": true}` (paths relative to the file). The audio goes
 through the dictation engine the calls use, fed as a call feeds it, and the transcript through the
 same `decide_importance` the Smart Number flow calls, with the default importance words.
+
+When the decision is to ask the caller "Is it urgent?", the caller's answer is simulated from the
+case's label (a caller who answers truthfully). The figures with those answers come first, with
+how many times it asked; a second line gives the figures had nobody answered (an ask then goes to
+voicemail, as in the flow), the floor below the first.
 """
 
 from __future__ import annotations
@@ -36,9 +41,17 @@ class Scores:
     precision: float
     recall: float
     n: int
+    asked: int = 0
+    unanswered: Scores | None = None  # the figures when nobody answers the question
 
     def summary(self) -> str:
-        return f"precision={self.precision:.3f} recall={self.recall:.3f} n={self.n}"
+        line = f"precision={self.precision:.3f} recall={self.recall:.3f} n={self.n} asked={self.asked}"
+        if self.unanswered is None:
+            return line
+        return (
+            f"{line} (answers from the labels)\n"
+            f"unanswered: precision={self.unanswered.precision:.3f} recall={self.unanswered.recall:.3f}"
+        )
 
 
 def load_screening_cases(cases_file: Path) -> list[ScreeningCase]:
@@ -64,14 +77,14 @@ def load_screening_cases(cases_file: Path) -> list[ScreeningCase]:
     return cases
 
 
-def score(pairs: list[tuple[bool, bool]]) -> Scores:
+def score(pairs: list[tuple[bool, bool]], asked: int = 0, unanswered: Scores | None = None) -> Scores:
     """Precision and recall of "important" over (expected, decided) pairs; 1.0 when nothing to divide."""
     true_positive = sum(1 for expected, decided in pairs if expected and decided)
     decided_important = sum(1 for _, decided in pairs if decided)
     actually_important = sum(1 for expected, _ in pairs if expected)
     precision = true_positive / decided_important if decided_important else 1.0
     recall = true_positive / actually_important if actually_important else 1.0
-    return Scores(precision, recall, len(pairs))
+    return Scores(precision, recall, len(pairs), asked, unanswered)
 
 
 def run_eval_screening(
@@ -81,6 +94,8 @@ def run_eval_screening(
 
     engine = dictation_engine(settings)
     pairs = []
+    unanswered = []
+    asked = 0
     for case in load_screening_cases(cases_file):
         try:
             audio = as_int16(load_16k(case.audio_path))
@@ -90,15 +105,18 @@ def run_eval_screening(
             ) from exc
         transcript, _ = recognize_as_a_call(engine, telephone_line(audio) if telephony else audio)
         decision = decide_importance(transcript)
-        pairs.append((case.important, decision.important))
-        verdict = "ok " if decision.important == case.important else "err"
+        decided = case.important if decision.ask else decision.important
+        asked += decision.ask
+        pairs.append((case.important, decided))
+        unanswered.append((case.important, decision.important))
+        verdict = "ask" if decision.ask else "ok " if decided == case.important else "err"
         print(
             f"{verdict}  expected={'important' if case.important else 'normal':9}  "
-            f"decided={'important' if decision.important else 'normal':9}  reason={decision.reason}  "
+            f"decided={'important' if decided else 'normal':9}  reason={decision.reason}  "
             f"heard={transcript}",
             file=out,
             flush=True,
         )
-    scores = score(pairs)
+    scores = score(pairs, asked, score(unanswered))
     print(scores.summary(), file=out, flush=True)
     return scores

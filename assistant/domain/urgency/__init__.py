@@ -1,0 +1,1 @@
+"""How urgent a caller's reason sounds: word forms, negation, and a small trained text classifier."""

@@ -1,0 +1,1 @@
+"""Training the urgency classifier: a generated dataset and a logistic regression fitted with numpy."""
