@@ -20,6 +20,7 @@ from assistant.speech.endpointing import FRAME_MS, Endpointer, EndpointSettings
 from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech, Phrases
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
+from assistant.speech.turn_end import choice_complete, digits_complete, sentence_complete
 from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo, Playback
 from assistant.telephony.dialer import Dialer
 from assistant.telephony.media import CallerAudio
@@ -50,8 +51,12 @@ class Speech:
     tts: PromptCache
     grammar: object  # GrammarEngine
     dictation: object  # DictationEngine
-    grammar_endpoint: EndpointSettings = field(default_factory=lambda: EndpointSettings(end_silence_ms=450))
-    dictation_endpoint: EndpointSettings = field(default_factory=lambda: EndpointSettings(end_silence_ms=900))
+    grammar_endpoint: EndpointSettings = field(
+        default_factory=lambda: EndpointSettings(end_silence_ms=450, complete_silence_ms=250)
+    )
+    dictation_endpoint: EndpointSettings = field(
+        default_factory=lambda: EndpointSettings(end_silence_ms=900, complete_silence_ms=400)
+    )
     _grammars: dict = field(default_factory=dict)
 
     def stream_for(self, expect: Expectation):
@@ -68,6 +73,16 @@ class Speech:
 
     def endpoint_for(self, expect: Expectation) -> EndpointSettings:
         return self.grammar_endpoint if isinstance(expect, Choices | Phrases) else self.dictation_endpoint
+
+    def complete_for(self, expect: Expectation):
+        """What says that the words heard so far answer `expect` (a short pause then ends the turn)."""
+        if isinstance(expect, Choices):
+            return choice_complete(expect.options)
+        if isinstance(expect, Digits):
+            return digits_complete(expect.max_digits, Digits.from_speech)
+        if isinstance(expect, FreeSpeech):
+            return sentence_complete
+        return None  # a command: its own recognizer decides
 
 
 class Call:
@@ -364,7 +379,13 @@ class Call:
             audio.drain()
             endpointer = Endpointer(self.speech.endpoint_for(expect))
             tasks["capture"] = asyncio.create_task(
-                capture_utterance(audio.frames, endpointer, self.speech.stream_for(expect), started)
+                capture_utterance(
+                    audio.frames,
+                    endpointer,
+                    self.speech.stream_for(expect),
+                    started,
+                    self.speech.complete_for(expect),
+                )
             )
             tasks["started"] = asyncio.create_task(started.wait())
 
@@ -458,6 +479,7 @@ class Call:
             confidence=round(confidence, 3),
             speech_s=round(utterance.seconds, 2),
             recognition_ms=round((utterance.recognized_at - utterance.ended_at) * 1000),
+            early_end=utterance.early_end,
         )
         if isinstance(expect, Choices):
             choice = expect.choice_for(text)

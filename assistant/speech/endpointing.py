@@ -25,6 +25,9 @@ class EndpointSettings:
     start_window_frames: int = 8
     start_voiced_frames: int = 5
     end_silence_ms: int = 700
+    # A shorter quiet that ends the utterance when what was heard is already a whole answer
+    # (listening.py decides that); None: only `end_silence_ms` ends it.
+    complete_silence_ms: int | None = None
     preroll_ms: int = 300
     max_utterance_s: float = 20.0
     min_level_dbfs: float = -55.0
@@ -89,3 +92,8 @@ class Endpointer:
     @property
     def trailing_silence_s(self) -> float:
         return self._silent_run * FRAME_MS / 1000
+
+    @property
+    def quiet_ms(self) -> int:
+        """How long the audio has been unvoiced since the last voiced frame."""
+        return self._silent_run * FRAME_MS

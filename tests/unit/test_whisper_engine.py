@@ -8,7 +8,7 @@ from asr_audio import ASR_CASES, cases, read_wav, run_stream
 
 from assistant.speech.asr.base import DictationEngine
 from assistant.speech.asr.whisper import WhisperDictation
-from assistant.speech.asr.whisper_engine import WhisperEngine
+from assistant.speech.asr.whisper_engine import WhisperEngine, window_frames
 from assistant.speech.wer import corpus_wer
 
 
@@ -43,3 +43,19 @@ def test_plain_text_wrapper_takes_float_audio() -> None:
     dictation = WhisperDictation(None, 1)
     audio = read_wav(ASR_CASES.parent / "case03.wav").astype(np.float32) / 32768.0
     assert dictation.transcribe(audio).lower().rstrip(".") == "yes"
+
+
+def test_short_utterances_are_decoded_in_a_shorter_window() -> None:
+    assert window_frames(200) == 1000  # 2 s of speech: the 10 s minimum
+    assert window_frames(1200) == 1500  # 12 s: the speech and 3 s after it
+    assert window_frames(2900) == 3000  # never past Whisper's 30 s
+    assert window_frames(200, min_window_s=30.0) == 3000
+
+
+def test_concurrent_decodes_share_the_model(engine: WhisperEngine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    audio = read_wav(ASR_CASES.parent / "case05.wav")
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda _: engine.transcribe(audio).text, range(4)))
+    assert all(text.lower().rstrip(".") == "put them through" for text in texts), texts

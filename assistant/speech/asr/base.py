@@ -190,6 +190,11 @@ class BufferedStream:
         self._chunks.append(as_int16(audio))
         return None
 
+    def decode_so_far(self) -> Hypothesis:
+        """Decode what was fed until now, keeping it (the utterance may go on)."""
+        chunks = list(self._chunks)
+        return self._transcribe(np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16))
+
     def final(self) -> Hypothesis:
         audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int16)
         self._chunks = []
