@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.errors import AssistantError
@@ -40,6 +41,16 @@ class Prompts:
             text
             for text in self._texts.values()
             if not any(f for _, f, _, _ in string.Formatter().parse(text))
+        ]
+
+    def fixed_sentences(self, split: Callable[[str], list[str]]) -> list[str]:
+        """Every sentence (as `split` cuts prompts) with no {fields}, of any prompt: a prompt with
+        fields may begin with a fixed sentence ("I heard:"), which can then play at once."""
+        return [
+            sentence
+            for text in self._texts.values()
+            for sentence in split(text)
+            if not any(f for _, f, _, _ in string.Formatter().parse(sentence))
         ]
 
     def text(self, key: str, **fields: object) -> str:

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import socket
+import threading
 
 import uvicorn
 
@@ -34,6 +35,8 @@ from assistant.telephony.stasis import StasisApp
 from assistant.voicemail_keeper import VoicemailKeeper
 
 log = logging.getLogger(__name__)
+
+READY_GRAMMAR_STREAMS = 10  # closed-set answers recognized at once without loading another decoder
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -71,9 +74,13 @@ class Service:
         log.info("loading the Piper voice and the recognizers")
         speech = Speech(build_prompt_cache(settings), grammar_engine(settings), dictation_engine(settings))
         prompts = Prompts.load()
-        for text in prompts.fixed_texts():
-            for sentence in split_sentences(text):
-                speech.tts.ensure(sentence)
+        for sentence in prompts.fixed_sentences(split_sentences):
+            speech.tts.ensure(sentence)
+        warm = getattr(speech.grammar, "warm", None)
+        if warm is not None:
+            threading.Thread(
+                target=warm, args=(READY_GRAMMAR_STREAMS,), name="warm-grammar", daemon=True
+            ).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))
         keeper = VoicemailKeeper(
             settings.voicemail_dir,

@@ -26,7 +26,8 @@ from assistant.errors import AssistantError
 log = logging.getLogger(__name__)
 
 CALL_RATE_HZ = 16000
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence, or the lead of one before a colon ("I heard:"), is synthesized and played as one piece.
+SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 
 
 @dataclass(frozen=True)

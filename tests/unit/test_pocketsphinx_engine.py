@@ -138,3 +138,18 @@ def test_only_latin_words_get_pronunciations() -> None:
     guessed = pronounce(["saoirse", "你好"])
     assert guessed["saoirse"] and guessed["saoirse"][0] == "S"
     assert guessed["你好"] is None
+
+
+def test_warm_loads_decoders_for_simultaneous_utterances() -> None:
+    engine = PocketSphinxEngine()
+    grammar = engine.compile(["yes", "no"], name="yes_no")
+    engine.warm(3)
+    assert engine._grammar_pool.made == 3
+    streams = [engine.stream(grammar) for _ in range(3)]  # the three ready decoders, none loaded now
+    assert engine._grammar_pool.made == 3
+    yes = read_wav(COMMANDS / "yes.wav")
+    for stream in streams:
+        stream.feed(yes)
+        assert stream.final().text == "yes"
+    engine.warm(2)  # already there
+    assert engine._grammar_pool.made == 3
