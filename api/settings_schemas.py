@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, create_model, field_validator
 
 from api.schemas import ShortText, clean_multiline
+from assistant.domain import caller_id
 from assistant.domain import owner_settings as rules
 
 NumberList = Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
@@ -40,6 +41,10 @@ EXAMPLE = {
     "timekeeper_id": "AM",
     "time_zone": "America/New_York",
     "default_caller_id": None,
+    "show_caller_id": True,
+    "local_id": True,
+    "local_numbers": ["+12125550142"],
+    "forward_caller_id": "caller",
     "voicemail_max_s": 180,
     "voicemail_min_s": 2,
 }
@@ -93,7 +98,28 @@ class SettingsDoc(BaseModel):
     default_activity_code: str = Field(description="UTBMS activity code, e.g. A106")
     timekeeper_id: str = Field(description="For LEDES and Clio exports")
     time_zone: str = Field(description="IANA time zone, e.g. America/New_York")
-    default_caller_id: str | None = Field(description="Caller ID shown outbound; the Smart Number when null")
+    local_numbers: NumberList = Field(
+        default_factory=list,
+        description="Local numbers of the owner, at most one per area code: with local_id on, a call out "
+        "shows the one for the callee's area code",
+    )
+    default_caller_id: str | None = Field(
+        description="Caller ID shown outbound when no local number matches; the Smart Number when null. "
+        "Only the owner's numbers: the Smart Number, extra_lines, local_numbers, the mobile or a "
+        "registered phone"
+    )
+    show_caller_id: bool = Field(
+        default=True,
+        description="Show a caller ID on calls the owner places; off withholds it (and turns Local ID off)",
+    )
+    local_id: bool = Field(
+        default=False, description="Show the local number for the callee's area code (Local ID)"
+    )
+    forward_caller_id: Literal["caller", "smart_number"] = Field(
+        default="caller",
+        description="What the owner's phones show for a forwarded call: the caller's number, or the "
+        "Smart Number",
+    )
     voicemail_min_s: int = Field(ge=rules.VOICEMAIL_MIN_RANGE_S[0], le=rules.VOICEMAIL_MIN_RANGE_S[1])
     voicemail_max_s: int = Field(ge=rules.VOICEMAIL_MAX_RANGE_S[0], le=rules.VOICEMAIL_MAX_RANGE_S[1])
 
@@ -102,7 +128,7 @@ class SettingsDoc(BaseModel):
     def _country(cls, value: str) -> str:
         return rules.check_country(value)
 
-    @field_validator("smart_number", "assistant_line", "mobile", "default_caller_id")
+    @field_validator("smart_number", "assistant_line", "mobile")
     @classmethod
     def _number(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None or not value.strip():
@@ -113,6 +139,24 @@ class SettingsDoc(BaseModel):
     @classmethod
     def _numbers(cls, value: list[str], info: ValidationInfo) -> list[str]:
         return rules.check_numbers(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
+
+    @field_validator("local_numbers")
+    @classmethod
+    def _local_numbers(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        numbers = rules.check_numbers(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
+        return caller_id.check_local_numbers(numbers)
+
+    @field_validator("default_caller_id")
+    @classmethod
+    def _caller_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        number = rules.check_number(value, info.data.get("default_country", rules.DEFAULT_COUNTRY))
+        owners_fields = ("smart_number", "extra_lines", "local_numbers", "mobile", "registered_phones")
+        if not all(name in info.data for name in owners_fields):
+            return number  # one of them is wrong: that field's error is the one to fix first
+        owned = caller_id.owned_numbers(*(info.data[name] for name in owners_fields))
+        return caller_id.check_caller_id(number, owned)
 
     @field_validator("extensions")
     @classmethod

@@ -2,7 +2,9 @@
 
 It builds the `Call`, looks up who owns the line and who is calling, runs the flow for the line
 that was dialed, and writes the call log in `finally`, so a call that ends in any way leaves its
-row; forwarded legs get rows of their own under the conversation.
+row; forwarded legs get rows of their own under the conversation. A call placed for the owner
+(from the assistant line or a desk phone) is an outbound conversation of its own; the desk phone's
+own channel is not a conversation and gets no row.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from assistant.config import Settings
 from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.routing import Route, reachable_routes
 from assistant.flows.assistant_line import assistant_line
+from assistant.flows.desk import desk_call
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
 from assistant.office import Recognizers, StoreOffice
@@ -37,6 +40,13 @@ log = logging.getLogger(__name__)
 
 DB_WRITE_ATTEMPTS = 5
 DB_RETRY_DELAY_S = 0.5
+DESK_FLOW = "desk"  # the dialplan's Stasis argument for calls the owner dials from a desk phone
+
+
+def desk_extension(channel_name: str) -> str:
+    """The endpoint a desk call comes from: ``PJSIP/101-0000000a`` is extension ``101``."""
+    resource = channel_name.partition("/")[2]
+    return resource.rsplit("-", 1)[0] if "-" in resource else resource
 
 
 @dataclass
@@ -76,6 +86,10 @@ def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerPr
         voicemail_min_s=float(view.voicemail_min_s),
         time_zone=view.time_zone,
         caller_id=view.caller_id,
+        local_numbers=view.local_numbers,
+        local_id=view.local_id,
+        show_caller_id=view.show_caller_id,
+        forward_caller_id=view.forward_caller_id,
     )
 
 
@@ -110,15 +124,18 @@ class CallHandler:
             line,
             " resumed" if incoming.resumed else "",
         )
-        call.record_id = await self._db(
-            self.parts.call_log.record_start,
-            info.id,
-            "inbound",
-            info.caller_number,
-            info.caller_name or None,
-            info.dialed,
-            datetime.now(UTC),
-        )
+        if line != DESK_FLOW:
+            call.record_id = await self._db(
+                lambda: self.parts.call_log.record_start(
+                    info.id,
+                    "inbound",
+                    info.caller_number,
+                    info.caller_name or None,
+                    info.dialed,
+                    datetime.now(UTC),
+                    flow=line,
+                )
+            )
         outcome = "failed"
         try:
             await self._run_flow(call)
@@ -148,6 +165,9 @@ class CallHandler:
     async def _run_flow(self, call: Call) -> None:
         if call.line == "speechtest":
             await speech_test(call)
+            return
+        if call.line == DESK_FLOW:
+            await self._desk_call(call)
             return
         view = await asyncio.to_thread(self.parts.owners.owner_for_line, call.info.dialed)
         owner = owner_profile(view, self.parts.settings)
@@ -184,6 +204,17 @@ class CallHandler:
 
         await smart_number(call, owner, caller, routes, keep, block)
 
+    async def _desk_call(self, call: Call) -> None:
+        owners = self.parts.owners
+        view = await asyncio.to_thread(owners.owner_for_extension, desk_extension(call.info.name))
+        owner = owner_profile(view, self.parts.settings) if view is not None else None
+        call.owner_id = owner.owner_id if owner else None
+        number = call.info.dialed
+        contact = (
+            await asyncio.to_thread(owners.contact_for, call.owner_id, number) if call.owner_id else None
+        )
+        await desk_call(call, owner, number, contact.name if contact else None)
+
     def _office(self, owner: OwnerProfile) -> StoreOffice:
         parts = self.parts
         return StoreOffice(owner, parts.owners, parts.line_access, parts.voicemails, parts.recognizers)
@@ -211,6 +242,13 @@ class CallHandler:
         if outcome == "completed" and not call.hung_up_by_us and call.outcome is None:
             outcome = "caller-hangup"
         call_log = self.parts.call_log
+        if call.record_id is None and call.line == DESK_FLOW:
+            for leg in call.legs:
+                await leg.close()
+                if leg.callee is not None:
+                    await self._log_placed_call(call, leg, f"desk phone {desk_extension(call.info.name)}")
+            log.info("desk call %s ended: %s", call.info.id, outcome)
+            return
         if call.answered_at is not None:
             await self._db(call_log.record_answer, call.info.id, call.answered_at)
         for event in call.events:
@@ -254,8 +292,12 @@ class CallHandler:
             call_log.record_end, leg.info.id, leg.ended_at or datetime.now(UTC), outcome, leg.hangup_cause
         )
 
-    async def _log_placed_call(self, call: Call, leg: Call) -> None:
-        """A call placed for the owner from the assistant line: an outbound conversation of its own."""
+    async def _log_placed_call(self, call: Call, leg: Call, by: str = "assistant line") -> None:
+        """A call placed for the owner (from the assistant line, a desk phone): an outbound conversation.
+
+        Its talk time runs from the callee's answer to its end; the owner's time with the
+        assistant around it is not part of it.
+        """
         call_log = self.parts.call_log
         number, name = leg.callee
         await self._db(
@@ -269,9 +311,7 @@ class CallHandler:
                 owner_id=call.owner_id,
             )
         )
-        await self._db(
-            call_log.add_event, leg.info.id, {"event": "placed", "by": "assistant line", "to": name}
-        )
+        await self._db(call_log.add_event, leg.info.id, {"event": "placed", "by": by, "to": name})
         if leg.accepted_at is not None:
             await self._db(call_log.record_answer, leg.info.id, leg.accepted_at)
         outcome = "completed" if leg.accepted_at is not None else "abandoned"

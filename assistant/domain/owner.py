@@ -27,7 +27,11 @@ class OwnerProfile:
     voicemail_max_s: int = 180
     voicemail_min_s: float = 2.0
     time_zone: str = "UTC"
-    caller_id: str | None = None
+    caller_id: str | None = None  # the default caller ID on outbound calls (None: the Smart Number)
+    local_numbers: tuple[str, ...] = ()
+    local_id: bool = False
+    show_caller_id: bool = True
+    forward_caller_id: str = "caller"  # what forwarded calls show: "caller" or "smart_number"
 
 
 @dataclass(frozen=True)

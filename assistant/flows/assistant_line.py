@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.call import Call, CallerHungUp, Choices, Digits, Phrases
+from assistant.domain.caller_id import outbound_caller_id
 from assistant.domain.owner import OwnerProfile
 from assistant.domain.phonebook import Person, Phonebook
 from assistant.domain.routing import dial_target, why_not_answered
@@ -224,17 +225,17 @@ async def call_person(call: Call, office: Office, person: Person, label: str | N
 
 
 async def place_call(call: Call, office: Office, number: str, name: str) -> None:
-    """Call `number` under the owner's caller ID and put the owner through when it answers.
+    """Call `number` under the owner's caller ID (Local ID, default, Smart Number) and put the owner
+    through when it answers.
 
     Busy, no answer or a failed call is told to the owner, who is back at the assistant; so is
     the owner when the person called hangs up first.
     """
-    owner = office.owner
     await call.say("line.calling", name=name)
     leg = await call.dial(
         dial_target(number),
         "outbound",
-        caller_id=owner.caller_id or owner.smart_number,
+        caller_id=outbound_caller_id(office.owner, number),
         timeout_s=OUTBOUND_RING_S,
     )
     if leg is None:

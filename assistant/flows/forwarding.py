@@ -89,8 +89,8 @@ async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) ->
             await leg.hangup()  # nobody chose: a voicemail box or an auto-answer, not the owner
             return
         if answer.choice == "accept":
-            leg.accepted_at = datetime.now(UTC)
             await leg.say("forward.connecting")
+            leg.accepted_at = datetime.now(UTC)  # talk time starts as the owner is put through
         else:
             await leg.say("forward.declined" if answer.choice == "message" else "forward.blocked")
             await leg.hangup()

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from assistant.call import Call, FreeSpeech
+from assistant.domain.caller_id import forwarded_caller_id
 from assistant.domain.importance import Decision, decide_importance, is_listed
 from assistant.domain.names import name_from_answer
 from assistant.domain.owner import Caller, OwnerProfile
@@ -61,7 +62,7 @@ async def smart_number(
         call,
         plan.ring,
         timeout_s=owner.ring_timeout_s,
-        caller_id=owner.caller_id or caller.number,
+        caller_id=forwarded_caller_id(owner, caller.number),
         who=who_is_calling(call, caller, heard),
         about=what_about(call, heard),
     )

@@ -16,11 +16,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assistant.domain.calls import call_kind, party_number
+from assistant.domain.calls import OWNER_SESSION_FLOW, call_kind, party_number
 from assistant.domain.owner_settings import DEFAULT_COUNTRY
 from assistant.domain.phone import normalize_or_raw
 from assistant.errors import AssistantError
@@ -55,6 +55,7 @@ class CallLog:
         *,
         owner_id: int | None = None,
         parent_id: int | None = None,
+        flow: str | None = None,
     ) -> int:
         """Record that a call leg started; idempotent on ``channel_id``.
 
@@ -68,6 +69,8 @@ class CallLog:
             owner_id: Whose call this is. When None: the parent's owner for a leg, else the owner
                 of ``called_line`` (inbound) or of ``caller_number`` (outbound), if any.
             parent_id: The conversation this leg was forwarded from, if it is a leg.
+            flow: The flow that served the call (``smart``, ``line``, ...); ``line`` is the owner's
+                own call to the assistant line.
 
         Returns:
             The call's id; for a channel already recorded, the existing id.
@@ -102,7 +105,8 @@ class CallLog:
                     party_number=normalize_or_raw(
                         party_number(direction, caller_number, called_line), _country_of(session, owner_id)
                     ),
-                    kind=call_kind(direction, answered=False),
+                    flow=flow,
+                    kind=call_kind(direction, owner_session=flow == OWNER_SESSION_FLOW),
                 )
                 session.add(call)
                 session.flush()
@@ -321,19 +325,22 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def refresh_kind(session: Session, call: Call) -> None:
-    """Recompute ``call.kind`` from its answer, its legs and its voicemail (inside a write session)."""
-    legs = session.execute(
-        select(func.count(Call.id), func.count(Call.answered_at)).where(Call.parent_id == call.id)
-    ).one()
+    """Recompute ``call.kind`` from its accepted legs, its voicemail and its flow (inside a write session).
+
+    A leg's ``answered_at`` is when the owner was put through (accepting the call), not when the
+    phone picked up: a leg that answered without accepting was never the owner talking.
+    """
+    leg_answered = session.scalar(
+        select(exists().where(Call.parent_id == call.id, Call.answered_at.is_not(None)))
+    )
     has_voicemail = session.scalar(
         select(exists().where(Voicemail.call_id == call.id, Voicemail.deleted.is_(False)))
     )
     call.kind = call_kind(
         call.direction,
-        answered=call.answered_at is not None,
         has_voicemail=bool(has_voicemail),
-        has_legs=legs[0] > 0,
-        leg_answered=legs[1] > 0,
+        leg_answered=bool(leg_answered),
+        owner_session=call.flow == OWNER_SESSION_FLOW,
     )
 
 

@@ -2,8 +2,9 @@
 
 Each row is ``(call id, local "YYYY-MM-DD HH:MM:SS", direction, contact name, number, client
 code, matter code, line used, talk seconds (float or None), activity code, rate in cents or None)``:
-joined with the phonebook (number within the owner), with forwarded legs folded in (talk time of
-the answered legs), defaults filled in, oldest first.
+joined with the phonebook (number within the owner), defaults filled in, oldest first. Talk time
+follows ``assistant.domain.calls.conversation_talk_s``: an inbound conversation's is that of its
+accepted legs (the assistant's own time with the caller never counts), an outbound one's its own.
 
 This is the hot path of a million-row export, so it is plain SQL on the driver's cursor (no ORM,
 no per-row result objects), read a batch at a time: a server-side cursor on PostgreSQL, SQLite's
@@ -29,7 +30,7 @@ SELECT {columns}
 FROM calls c
 LEFT JOIN contacts ct ON ct.owner_id = c.owner_id AND ct.phone = c.party_number
 LEFT JOIN (
-    SELECT parent_id AS pid, COALESCE(SUM(CASE WHEN answered_at IS NOT NULL THEN talk_s END), 0.0) AS talk
+    SELECT parent_id AS pid, SUM(CASE WHEN answered_at IS NOT NULL THEN talk_s END) AS talk
     FROM calls
     WHERE owner_id = {p}owner{s} AND parent_id IS NOT NULL AND started_at >= {p}start{s}
     GROUP BY parent_id
@@ -120,7 +121,8 @@ def statement(
         "line": "(CASE WHEN c.direction = 'outbound' THEN c.caller_number ELSE c.called_line END)",
         "activity": f"COALESCE(ct.activity_code, {p}activity{s})",
     }
-    figures = {"talk": "COALESCE(lg.talk, c.talk_s)", "rate": f"COALESCE(ct.rate_cents, {p}rate{s})"}
+    talk = "(CASE WHEN c.direction = 'outbound' THEN c.talk_s ELSE lg.talk END)"
+    figures = {"talk": talk, "rate": f"COALESCE(ct.rate_cents, {p}rate{s})"}
     columns = _DATA_COLUMNS.format(local=local, **text, **figures)
     filters = ""
     if query.number:

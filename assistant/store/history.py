@@ -44,9 +44,11 @@ class HistoryRow:
 
     @property
     def talk_s(self) -> float | None:
-        """Talk time of the conversation (answered legs when forwarded, else the call's own)."""
+        """Billable talk time: the accepted legs of an inbound call, the answered time of an outbound one."""
         return conversation_talk_s(
-            self.call.talk_s, [(leg.answered_at is not None, leg.talk_s) for leg in self.legs]
+            self.call.direction,
+            self.call.talk_s,
+            [(leg.answered_at is not None, leg.talk_s) for leg in self.legs],
         )
 
     @property

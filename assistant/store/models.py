@@ -25,6 +25,7 @@ from sqlalchemy import (
     false,
     func,
     text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
@@ -131,6 +132,8 @@ class Call(Base):
     screening_decision: Mapped[str | None] = mapped_column(String, default=None)
     screening_reason: Mapped[str | None] = mapped_column(String, default=None)
     transcript: Mapped[str | None] = mapped_column(Text, default=None)
+    # Which flow served the call ("smart", "line", "speechtest", "desk"); None for legs, placed calls.
+    flow: Mapped[str | None] = mapped_column(String, default=None)
 
     def __repr__(self) -> str:
         return f"<Call id={self.id} channel_id={self.channel_id!r} outcome={self.outcome!r}>"
@@ -187,6 +190,12 @@ class OwnerSettings(Base):
     registered_phones: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     pin_hash: Mapped[str | None] = mapped_column(String, default=None)
     pin_lock_minutes: Mapped[int] = mapped_column(Integer, default=15, server_default=text("15"))
+    # Caller ID: numbers by area code for Local ID, whether outbound calls show a number at all,
+    # and what a forwarded call shows on the owner's phones ("caller" or "smart_number").
+    local_numbers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    local_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    show_caller_id: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    forward_caller_id: Mapped[str] = mapped_column(String, default="caller", server_default=text("'caller'"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

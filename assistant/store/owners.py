@@ -57,6 +57,10 @@ SETTING_FIELDS = (
     "time_zone",
     "default_country",
     "default_caller_id",
+    "show_caller_id",
+    "local_id",
+    "local_numbers",
+    "forward_caller_id",
     "voicemail_max_s",
     "voicemail_min_s",
 )
@@ -103,6 +107,12 @@ class OwnerSettingsView:
     pin_set: bool = False
     #: How long a caller is locked out of the assistant line after too many wrong PINs.
     pin_lock_minutes: int = 15
+    #: Caller ID: local numbers by area code (Local ID), whether it is on, whether outbound calls
+    #: show a number at all, and what forwarded calls show ("caller" or "smart_number").
+    local_numbers: tuple[str, ...] = ()
+    local_id: bool = False
+    show_caller_id: bool = True
+    forward_caller_id: str = "caller"
 
     @property
     def caller_id(self) -> str | None:
@@ -168,6 +178,10 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         registered_phones=tuple(row.registered_phones or ()),
         pin_set=bool(row.pin_hash),
         pin_lock_minutes=row.pin_lock_minutes,
+        local_numbers=tuple(row.local_numbers or ()),
+        local_id=row.local_id,
+        show_caller_id=row.show_caller_id,
+        forward_caller_id=row.forward_caller_id,
     )
 
 
@@ -223,6 +237,22 @@ class OwnerDirectory:
                 .limit(1)
             ).first()
             return None if row is None else settings_view(row[0], row[1])
+
+    def owner_for_extension(self, extension: str) -> OwnerSettingsView | None:
+        """Return the settings of the owner whose desk extensions include ``extension`` (``101``), or None."""
+        if not extension:
+            return None
+        wanted = {extension, f"PJSIP/{extension}"}
+        with self._store.session() as session:
+            for row, user in session.execute(
+                select(OwnerSettings, User)
+                .join(User, User.id == OwnerSettings.user_id)
+                .where(User.disabled.is_(False))
+                .order_by(OwnerSettings.user_id)
+            ):
+                if wanted & set(row.extensions or ()):
+                    return settings_view(row, user)
+        return None
 
     def settings(self, owner_id: int) -> OwnerSettingsView | None:
         """Return one owner's settings, or None for an unknown owner."""
@@ -323,7 +353,7 @@ class OwnerSettingsStore:
         except IntegrityError as exc:
             raise AssistantError(
                 "line-taken",
-                "one of these numbers (Smart Number, assistant line or other lines) already "
+                "one of these numbers (Smart Number, assistant line, other lines or local numbers) already "
                 "belongs to another account",
             ) from exc
 
@@ -342,7 +372,7 @@ def apply_changes(row: OwnerSettings, changes: dict[str, Any]) -> None:
 
 
 def sync_lines(session: Session, row: OwnerSettings) -> None:
-    """Make ``owner_lines`` hold exactly the owner's Smart Number, assistant line and other lines."""
+    """Make ``owner_lines`` hold exactly the owner's Smart Number, assistant line, other and local lines."""
     wanted: dict[str, str] = {}
     if row.smart_number:
         wanted[row.smart_number] = "smart"
@@ -350,6 +380,8 @@ def sync_lines(session: Session, row: OwnerSettings) -> None:
         wanted.setdefault(row.assistant_line, "assistant")
     for number in row.extra_lines or ():
         wanted.setdefault(number, "extra")
+    for number in row.local_numbers or ():
+        wanted.setdefault(number, "local")
     session.execute(delete(OwnerLine).where(OwnerLine.owner_id == row.user_id))
     session.flush()
     for number, role in wanted.items():

@@ -95,13 +95,25 @@ def place_call(
     talk_s: float | None = 30.0,
     ring_s: float = 2.0,
     direction: str = "inbound",
+    put_through: bool = True,
     **kwargs: object,
 ) -> int:
-    """Record a whole call: start, answer after ``ring_s`` (unless ``talk_s`` is None), end."""
+    """Record a whole call: start, answer after ``ring_s`` (unless ``talk_s`` is None), end.
+
+    An inbound conversation with ``talk_s`` is put through to the owner's mobile for ``talk_s``
+    (a leg accepted at the answer), unless ``put_through`` is False (the assistant alone talked:
+    screening, a voicemail).
+    """
     call_id = log.record_start(channel, direction, caller, None, line, at, **kwargs)
     if talk_s is not None:
-        log.record_answer(channel, at + timedelta(seconds=ring_s))
-        log.record_end(channel, at + timedelta(seconds=ring_s + talk_s), "completed", "16")
+        answered, ended = at + timedelta(seconds=ring_s), at + timedelta(seconds=ring_s + talk_s)
+        log.record_answer(channel, answered)
+        if put_through and direction == "inbound" and "parent_id" not in kwargs:
+            leg = f"{channel}-mobile"
+            log.record_start(leg, "outbound", caller, None, "+15557770001", answered, parent_id=call_id)
+            log.record_answer(leg, answered)
+            log.record_end(leg, ended, "completed", "16")
+        log.record_end(channel, ended, "completed", "16")
     else:
         log.record_end(channel, at + timedelta(seconds=ring_s), "caller-hangup", "16")
     return call_id

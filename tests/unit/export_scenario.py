@@ -143,45 +143,68 @@ def build(store: Store) -> dict[str, int]:
         talk: float | None,
         ring: float = 5.0,
         direction: str = "inbound",
+        put_through: bool = True,
         **kw: object,
     ) -> int:
+        """A call as the flows log it. Inbound with ``talk``: the assistant answers after ``ring``,
+        screens for 20 s, and puts the caller through to the mobile, where the owner talks ``talk``
+        seconds (unless not ``put_through``: then ``talk`` is the assistant's time alone)."""
         call_id = log.record_start(channel, direction, caller, None, line, at, **kw)
-        if talk is not None:
-            log.record_answer(channel, at + timedelta(seconds=ring))
-        log.record_end(channel, at + timedelta(seconds=ring + (talk or 0)), "completed", "16")
+        answered = at + timedelta(seconds=ring)
+        if talk is None:
+            log.record_end(channel, answered, "caller-hangup", "16")
+            return call_id
+        log.record_answer(channel, answered)
+        end = answered + timedelta(seconds=talk)
+        if direction == "inbound" and put_through and "parent_id" not in kw:
+            accepted = answered + timedelta(seconds=20)
+            end = accepted + timedelta(seconds=talk)
+            log.record_start(
+                f"{channel}-mobile", "outbound", caller, None, "+15557770001", answered, parent_id=call_id
+            )
+            log.record_answer(f"{channel}-mobile", accepted)
+            log.record_end(f"{channel}-mobile", end, "completed", "16")
+        log.record_end(channel, end, "completed", "16")
         return call_id
 
     ids = {}
-    # 2025-03-08 23:30 EST (UTC-5): before the change.
+    # 2025-03-08 23:30 EST (UTC-5): before the change. The desk phone rang too, unanswered.
     ids["a"] = call("a", "+12025550123", "+15550100", datetime(2025, 3, 9, 4, 30, tzinfo=UTC), 400.2)
-    # 2025-03-09 03:30 EDT (UTC-4): just after the change (02:00 EST -> 03:00 EDT).
-    ids["b"] = call("b", "+12025550124", "+15550100", datetime(2025, 3, 9, 7, 30, tzinfo=UTC), 29.6)
-    # A forwarded call: 300 s with the assistant, the owner's mobile answered for 360 s of it.
-    ids["c"] = call(
-        "c", "+15550100", "+12025550123", datetime(2025, 3, 10, 13, 15, tzinfo=UTC), 900, direction="outbound"
-    )
     call(
-        "c-leg",
-        "+15550100",
-        "+12025550999",
-        datetime(2025, 3, 10, 13, 15, 10, tzinfo=UTC),
+        "a-desk",
+        "+12025550123",
+        "PJSIP/101",
+        datetime(2025, 3, 9, 4, 30, 5, tzinfo=UTC),
         None,
         direction="outbound",
-        parent_id=ids["c"],
+        parent_id=ids["a"],
     )
-    call(
-        "c-leg2",
-        "+15550100",
-        "+12025550998",
-        datetime(2025, 3, 10, 13, 15, 10, tzinfo=UTC),
-        360,
-        direction="outbound",
-        parent_id=ids["c"],
+    # 2025-03-09 03:30 EDT (UTC-4): just after the change (02:00 EST -> 03:00 EDT).
+    ids["b"] = call("b", "+12025550124", "+15550100", datetime(2025, 3, 9, 7, 30, tzinfo=UTC), 29.6)
+    # The owner phones the assistant line (900 s with it, not billed) and has Jane called: the
+    # placed call is the conversation billed, from Jane's answer (360 s).
+    ids["session"] = call(
+        "line",
+        "+12025550177",
+        "+15550199",
+        datetime(2025, 3, 10, 13, 14, tzinfo=UTC),
+        900,
+        put_through=False,
+        flow="line",
+    )
+    ids["c"] = call(
+        "c", "+15550100", "+12025550123", datetime(2025, 3, 10, 13, 15, tzinfo=UTC), 360, direction="outbound"
     )
     ids["d"] = call("d", "+442079460958", "+15550199", datetime(2025, 3, 10, 22, 0, tzinfo=UTC), 240)
-    # Not billed: a missed call, a voicemail the owner never talked on (0 talk), and outside the range.
+    # Not billed: a missed call, a caller screened out (45 s with the assistant), a voicemail
+    # (16 s message), and calls outside the range.
     ids["missed"] = call("m", "+12025550125", "+15550100", datetime(2025, 3, 9, 15, 0, tzinfo=UTC), None)
-    ids["vm"] = call("vm", "+12025550126", "+15550100", datetime(2025, 3, 9, 16, 0, tzinfo=UTC), 0.2)
+    ids["screened"] = call(
+        "s", "+12025550127", "+15550100", datetime(2025, 3, 9, 15, 30, tzinfo=UTC), 45, put_through=False
+    )
+    ids["vm"] = call(
+        "vm", "+12025550126", "+15550100", datetime(2025, 3, 9, 16, 0, tzinfo=UTC), 16, put_through=False
+    )
     VoicemailStore(store).add(alice.id, ids["vm"], "/nonexistent/vm.wav", 12.0, "+12025550126")
     ids["before"] = call("early", "+12025550123", "+15550100", datetime(2025, 3, 8, 4, 59, tzinfo=UTC), 100)
     ids["after"] = call("late", "+12025550123", "+15550100", datetime(2025, 3, 11, 4, 0, tzinfo=UTC), 100)
@@ -217,7 +240,8 @@ TRICKY = [
 
 
 def build_tricky(store: Store) -> tuple[int, date, date]:
-    """An owner whose contacts and calls carry every awkward kind of cell; return (owner, first, last)."""
+    """An owner whose contacts and calls (placed by the owner) carry every awkward kind of cell;
+    return (owner, first, last)."""
     owner = Users(store).create("tricky@example.com", PASSWORD, "Tricky", smart_number="+15550300")
     contacts = Contacts(store)
     log = CallLog(store)
@@ -238,12 +262,16 @@ def build_tricky(store: Store) -> tuple[int, date, date]:
         )
         for k in range(2):
             channel = f"t{n}-{k}"
-            log.record_start(channel, "inbound", phone, None, "+15550300", at + timedelta(minutes=10 * n + k))
+            log.record_start(
+                channel, "outbound", "+15550300", None, phone, at + timedelta(minutes=10 * n + k)
+            )
             log.record_answer(channel, at + timedelta(minutes=10 * n + k, seconds=1))
             log.record_end(
                 channel, at + timedelta(minutes=10 * n + k, seconds=1 + 37 * n + k), "completed", "16"
             )
-    raw = log.record_start("raw", "inbound", "=cmd|' /C calc'!A0", None, "+15550300", at + timedelta(hours=5))
+    raw = log.record_start(
+        "raw", "outbound", "+15550300", None, "=cmd|' /C calc'!A0", at + timedelta(hours=5)
+    )
     log.record_answer("raw", at + timedelta(hours=5, seconds=1))
     log.record_end("raw", at + timedelta(hours=5, seconds=100), "completed", "16")
     assert raw

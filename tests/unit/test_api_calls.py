@@ -81,7 +81,7 @@ def test_call_list_shows_public_fields_newest_first(
         "channel_id": "chan-+15550100-1",
         "parent_id": None,
         "direction": "inbound",
-        "kind": "inbound",
+        "kind": "missed",  # the assistant answered; the owner never took it
         "caller_number": "+15550001",
         "caller_name": None,
         "called_line": "+15550100",
@@ -95,7 +95,7 @@ def test_call_list_shows_public_fields_newest_first(
         "ended_at": "2025-03-03T15:01:32Z",
         "duration_s": 32.0,
         "talk_s": 30.0,
-        "conversation_talk_s": 30.0,
+        "conversation_talk_s": None,
         "outcome": "completed",
         "hangup_cause": "16",
         "screening_decision": None,
@@ -147,7 +147,9 @@ def test_filters_by_kind_dates_contact_and_text(client: TestClient, call_log: Ca
     answered = place_call(call_log, "a", "+12025550001", line, T0)
     missed = place_call(call_log, "m", "+12025550002", line, T0 + timedelta(days=1), talk_s=None)
     outbound = place_call(call_log, "o", line, "+12025550003", T0 + timedelta(days=2), direction="outbound")
-    left = place_call(call_log, "v", "+12025550004", line, T0 + timedelta(days=3), talk_s=20)
+    left = place_call(
+        call_log, "v", "+12025550004", line, T0 + timedelta(days=3), talk_s=20, put_through=False
+    )
     VoicemailStore(call_log._store).add(alice.id, left, "vm.wav", 12.0, "+12025550004")
     call_log.set_transcript("a", "About the hearing on Friday")
     contact = client.post(
@@ -191,7 +193,7 @@ def test_bad_filters_are_4xx_with_a_message(client: TestClient, alice: Owner, bo
 
 
 def test_legs_are_nested_and_fold_into_talk_time(client: TestClient, call_log: CallLog, alice: Owner) -> None:
-    parent = place_call(call_log, "p", "+12025550001", alice.smart_number, talk_s=300)
+    parent = place_call(call_log, "p", "+12025550001", alice.smart_number, talk_s=300, put_through=False)
     place_call(
         call_log,
         "leg-1",

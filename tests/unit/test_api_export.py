@@ -85,6 +85,8 @@ def test_unanswered_calls_can_be_listed_at_zero_units(
     listed = {r[0]: r for r in rows[1:-1]}
     assert listed[str(scenario["missed"])][9:12] == ["0", "0", "0.0"]
     assert listed[str(scenario["vm"])][9:12] == ["0", "0", "0.0"]
+    assert listed[str(scenario["screened"])][9:12] == ["0", "0", "0.0"]
+    assert listed[str(scenario["session"])][9:12] == ["0", "0", "0.0"]
     assert rows[-1][9:12] == ["1030", "5", "0.5"]
 
 
@@ -282,7 +284,7 @@ def test_libreoffice_opens_the_export_without_running_any_formula(
 
 
 def seed_many(store: Store, owner_id: int, count: int, start: datetime) -> None:
-    """Bulk-insert ``count`` answered calls one minute apart (raw SQL, fast)."""
+    """Bulk-insert ``count`` answered outbound calls one minute apart (raw SQL, fast)."""
     path = store.engine.url.database
     connection = sqlite3.connect(path)
     fmt = "%Y-%m-%d %H:%M:%S.%f"
@@ -292,9 +294,9 @@ def seed_many(store: Store, owner_id: int, count: int, start: datetime) -> None:
         rows.append(
             (
                 f"bulk-{start:%s}-{n}",
-                "inbound",
-                f"+1202555{n % 10000:04d}",
+                "outbound",
                 "+15550100",
+                f"+1202555{n % 10000:04d}",
                 at.strftime(fmt),
                 at.strftime(fmt),
                 at.strftime(fmt),
@@ -303,7 +305,7 @@ def seed_many(store: Store, owner_id: int, count: int, start: datetime) -> None:
                 "completed",
                 "[]",
                 owner_id,
-                "inbound",
+                "outbound",
                 f"+1202555{n % 10000:04d}",
             )
         )

@@ -45,7 +45,7 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
         "default_activity_code": "a108",
         "timekeeper_id": "AM",
         "time_zone": "Europe/London",
-        "default_caller_id": "+12025550100",
+        "default_caller_id": "+12025550111",  # the mobile: one of the owner's numbers
         "voicemail_min_s": 5,
         "voicemail_max_s": 120,
     }
@@ -59,7 +59,7 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
     assert client.get("/settings", headers=alice.headers).json() == body
     view = OwnerDirectory(store).owner_for_line("+15550100")
     assert view is not None and view.owner_id == alice.id and view.do_not_disturb
-    assert view.caller_id == "+12025550100" and view.extensions == ("101", "102")
+    assert view.caller_id == "+12025550111" and view.extensions == ("101", "102")
     assert str(view.billing_rule.increment_h) == "0.25"
 
 
@@ -87,6 +87,13 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
         ({"greeting_text": "x" * 1001}, "greeting_text"),
         ({"favourite_colour": "blue"}, "favourite_colour"),
         ({"screening": "perhaps"}, "screening"),
+        ({"default_caller_id": "+12025550999"}, "default_caller_id"),
+        ({"default_caller_id": "not a number"}, "default_caller_id"),
+        ({"local_numbers": ["+12125550142", "+12125550143"]}, "local_numbers"),
+        ({"local_numbers": ["+15550"]}, "local_numbers"),
+        ({"local_id": "sometimes"}, "local_id"),
+        ({"show_caller_id": "maybe"}, "show_caller_id"),
+        ({"forward_caller_id": "mobile"}, "forward_caller_id"),
     ],
 )
 def test_wrong_values_are_422_naming_the_field(
@@ -123,3 +130,47 @@ def test_each_owner_has_their_own_settings(client: TestClient, alice: Owner, bob
     assert client.get("/settings", headers=bob.headers).json()["do_not_disturb"] is False
     assert_error(client.get("/settings"), 401)
     assert_error(client.patch("/settings", headers=alice.headers, content=b"[]"), 422)
+
+
+def test_caller_id_is_one_of_the_owners_numbers(client: TestClient, alice: Owner, store: Store) -> None:
+    h = alice.headers
+    stranger = client.patch("/settings", headers=h, json={"default_caller_id": "+12025550999"})
+    assert "not one of your numbers" in assert_error(stranger, 422)
+    for owned in ({"extra_lines": ["+12025550150"]}, {"registered_phones": ["+12025550151"]}):
+        number = next(iter(owned.values()))[0]
+        response = client.patch("/settings", headers=h, json={**owned, "default_caller_id": number})
+        assert response.status_code == 200, response.text
+        assert response.json()["default_caller_id"] == number
+    smart = client.patch("/settings", headers=h, json={"default_caller_id": "+15550100"})
+    assert smart.json()["default_caller_id"] == "+15550100"
+    # Giving up the line shown as caller ID is refused while it is the caller ID.
+    dropped = client.patch(
+        "/settings", headers=h, json={"default_caller_id": "+12025550150", "extra_lines": []}
+    )
+    assert "default_caller_id" in assert_error(dropped, 422)
+
+
+def test_local_id_settings(client: TestClient, alice: Owner, bob: Owner, store: Store) -> None:
+    h = alice.headers
+    response = client.patch(
+        "/settings",
+        headers=h,
+        json={
+            "local_numbers": ["(212) 555-0142", "+13105550143"],
+            "local_id": True,
+            "default_caller_id": "+13105550143",  # a local number is the owner's too
+            "forward_caller_id": "smart_number",
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["local_numbers"] == ["+12125550142", "+13105550143"] and body["local_id"] is True
+    assert body["show_caller_id"] is True and body["forward_caller_id"] == "smart_number"
+    view = OwnerDirectory(store).owner_for_line("+12125550142")  # a local number is one of the lines
+    assert (
+        view is not None and view.owner_id == alice.id and list(view.local_numbers) == body["local_numbers"]
+    )
+    taken = client.patch("/settings", headers=bob.headers, json={"local_numbers": ["+12125550142"]})
+    assert "another account" in assert_error(taken, 409)
+    same_area = client.patch("/settings", headers=h, json={"local_numbers": ["+12125550142", "+12125550199"]})
+    assert "area code +1 212" in assert_error(same_area, 422)

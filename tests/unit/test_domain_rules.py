@@ -310,25 +310,22 @@ def test_too_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("direction", "answered", "voicemail", "legs", "leg_answered", "kind"),
+    ("direction", "voicemail", "leg_answered", "owner_session", "kind"),
     [
-        ("outbound", False, False, False, False, "outbound"),
-        ("outbound", True, True, True, True, "outbound"),
-        ("inbound", True, True, False, False, "voicemail"),
-        ("inbound", True, True, True, False, "voicemail"),
-        ("inbound", True, False, True, True, "inbound"),
-        ("inbound", True, False, True, False, "missed"),
-        ("inbound", True, False, False, False, "inbound"),
-        ("inbound", False, False, False, False, "missed"),
+        ("outbound", False, False, False, "outbound"),
+        ("outbound", True, True, False, "outbound"),
+        ("inbound", True, False, False, "voicemail"),
+        ("inbound", True, True, False, "voicemail"),
+        ("inbound", False, True, False, "inbound"),
+        ("inbound", False, False, False, "missed"),  # answered by the assistant, never by the owner
+        ("inbound", False, False, True, "inbound"),  # the owner's own call to the assistant line
     ],
 )
 def test_call_kinds(
-    direction: str, answered: bool, voicemail: bool, legs: bool, leg_answered: bool, kind: str
+    direction: str, voicemail: bool, leg_answered: bool, owner_session: bool, kind: str
 ) -> None:
     assert (
-        call_kind(
-            direction, answered=answered, has_voicemail=voicemail, has_legs=legs, leg_answered=leg_answered
-        )
+        call_kind(direction, has_voicemail=voicemail, leg_answered=leg_answered, owner_session=owner_session)
         == kind
     )
 
@@ -345,11 +342,15 @@ def test_numbers_and_lines_by_direction() -> None:
 
 
 def test_conversation_talk_time() -> None:
-    assert conversation_talk_s(42.0, []) == 42.0
-    assert conversation_talk_s(None, []) is None
-    assert conversation_talk_s(300.0, [(False, None), (True, 240.0)]) == 240.0
-    assert conversation_talk_s(300.0, [(False, None)]) == 0.0
-    assert conversation_talk_s(300.0, [(True, 60.0), (True, 30.0)]) == 90.0
+    # Outbound: the call's own time from the callee's answer.
+    assert conversation_talk_s("outbound", 42.0, []) == 42.0
+    assert conversation_talk_s("outbound", None, []) is None
+    # Inbound: only the legs the owner accepted; the assistant's own time never counts.
+    assert conversation_talk_s("inbound", 300.0, []) is None
+    assert conversation_talk_s("inbound", 300.0, [(False, None), (True, 240.0)]) == 240.0
+    assert conversation_talk_s("inbound", 300.0, [(False, None)]) is None
+    assert conversation_talk_s("inbound", 300.0, [(True, 60.0), (True, 30.0)]) == 90.0
+    assert conversation_talk_s("inbound", 300.0, [(True, None)]) == 0.0
 
 
 # --- local days ----------------------------------------------------------------------------------

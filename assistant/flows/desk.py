@@ -1,0 +1,44 @@
+"""A call the owner dials from a desk phone: out under the owner's caller ID, and logged like the
+calls placed from the assistant line (an outbound conversation with the talk time from the answer)."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.call import Call
+from assistant.domain.caller_id import outbound_caller_id
+from assistant.domain.owner import OwnerProfile
+from assistant.domain.routing import dial_target
+from assistant.flows.assistant_line import OUTBOUND_RING_S, answered_unless_caller_leaves
+
+log = logging.getLogger(__name__)
+
+
+async def desk_call(call: Call, owner: OwnerProfile | None, number: str, name: str | None = None) -> None:
+    """Ring `number` while the desk phone hears ringing; put them together when it answers."""
+    if owner is None or not number:
+        log.warning("desk call %s to %r: no owner has this extension", call.info.id, number)
+        await call.hangup()
+        return
+    leg = await call.dial(
+        dial_target(number),
+        "outbound",
+        caller_id=outbound_caller_id(owner, number),
+        timeout_s=OUTBOUND_RING_S,
+    )
+    if leg is None:
+        await call.hangup()
+        return
+    leg.callee = (number, name or number)
+    await call.ringback()
+    try:
+        answered = await answered_unless_caller_leaves(call, leg)
+    finally:
+        await call.stop_ringback()
+    if not answered:
+        call.log_event("outbound-not-answered", number=number, cause=leg.hangup_cause)
+        await call.hangup()
+        return
+    await call.answer()
+    leg.accepted_at = leg.answered_at
+    await call.connect(leg)
