@@ -9,7 +9,9 @@ import logging
 import signal
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import uvicorn
 
 from api.app import create_app
@@ -37,6 +39,18 @@ from assistant.voicemail_keeper import VoicemailKeeper
 log = logging.getLogger(__name__)
 
 READY_GRAMMAR_STREAMS = 10  # closed-set answers recognized at once without loading another decoder
+# Recognition, synthesis and file work run in worker threads; a decode waiting for the CPU holds
+# one, so with asyncio's default of cpu_count + 4 threads ten calls' decodes kept the others'
+# audio from their recognizers for a while.
+WORKER_THREADS = 64
+
+
+def warm_up(speech: Speech) -> None:
+    """Load what the first calls would otherwise wait for: grammar decoders, a first dictation."""
+    warm = getattr(speech.grammar, "warm", None)
+    if warm is not None:
+        warm(READY_GRAMMAR_STREAMS)
+    speech.dictation.transcribe(np.zeros(16000, dtype=np.int16))
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -76,11 +90,7 @@ class Service:
         prompts = Prompts.load()
         for sentence in prompts.fixed_sentences(split_sentences):
             speech.tts.ensure(sentence)
-        warm = getattr(speech.grammar, "warm", None)
-        if warm is not None:
-            threading.Thread(
-                target=warm, args=(READY_GRAMMAR_STREAMS,), name="warm-grammar", daemon=True
-            ).start()
+        threading.Thread(target=warm_up, args=(speech,), name="warm-speech", daemon=True).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))
         keeper = VoicemailKeeper(
             settings.voicemail_dir,
@@ -107,6 +117,7 @@ class Service:
         settings = self.settings
         creds = lab.ari_credentials(settings)
         client = AriClient(creds.url, creds.user, creds.password)
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(WORKER_THREADS, "worker"))
         try:
             await asyncio.to_thread(self.start_lab)
             info = await client.check()
