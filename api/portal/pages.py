@@ -55,13 +55,14 @@ SECURITY_HEADERS = {
 LIST_SETTINGS = (
     "registered_phones",
     "extra_lines",
+    "local_numbers",
     "extensions",
     "vip_numbers",
     "blocked_numbers",
     "notification_emails",
     "importance_words",
 )
-BOOL_SETTINGS = ("screening", "do_not_disturb")
+BOOL_SETTINGS = ("screening", "do_not_disturb", "show_caller_id", "local_id")
 
 
 class LoginRequired(Exception):

@@ -87,6 +87,39 @@ def test_calls_page_shows_names_filters_and_add_to_contacts(
     assert 'value="+12025550999"' in prefilled
 
 
+def test_settings_form_caller_id(portal: TestClient) -> None:
+    page = portal.get("/portal/settings").text
+    for field in ("show_caller_id", "local_id", "local_numbers", "default_caller_id", "forward_caller_id"):
+        assert f'name="{field}"' in page, field
+    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form.update(
+        {
+            "csrf_token": csrf(portal),
+            "billing_rounding": "up",
+            "show_caller_id": "on",
+            "local_id": "on",
+            "local_numbers": "+12125550142\n(212) 555-0143",
+            "default_caller_id": "+12025550999",
+            "forward_caller_id": "smart_number",
+        }
+    )
+    bad = portal.post("/portal/settings", data=form)
+    assert bad.status_code == 422
+    assert 'id="local_numbers-error"' in bad.text and "area code" in bad.text
+    form["local_numbers"] = "+12125550142\n+13105550143"
+    bad = portal.post("/portal/settings", data=form)
+    assert bad.status_code == 422 and 'id="default_caller_id-error"' in bad.text
+    assert "not one of your numbers" in bad.text
+    form["default_caller_id"] = "+13105550143"
+    ok = portal.post("/portal/settings", data=form, follow_redirects=False)
+    assert ok.status_code == 303, ok.text
+    body = portal.get("/settings").json()
+    assert body["local_numbers"] == ["+12125550142", "+13105550143"] and body["local_id"] is True
+    assert body["default_caller_id"] == "+13105550143" and body["forward_caller_id"] == "smart_number"
+    assert body["show_caller_id"] is True
+    assert 'value="smart_number" selected' in portal.get("/portal/settings").text
+
+
 def test_contact_form_errors_are_shown_by_their_fields(portal: TestClient) -> None:
     token = csrf(portal)
     response = portal.post(
