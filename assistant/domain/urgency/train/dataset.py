@@ -98,6 +98,31 @@ SLOTS: dict[str, list[str]] = {
     "name": ["Chris", "Pat", "Jordan", "Sam", "Taylor", "Robin", "Lee", "Morgan", "Jamie", "Dana", "Kim"],
     "owner": ["Alex", "him", "her", "the lawyer", "your boss", "someone"],
     "amount": ["two thousand dollars", "the deposit", "the whole payment", "fifty thousand", "my savings"],
+    "service": [
+        "writing a will", "a name change", "reviewing a lease", "a small claims case", "a business license",
+        "registering a trademark", "notarizing a document", "an uncontested divorce", "estate planning",
+        "setting up a company", "a prenuptial agreement", "a landlord dispute", "an immigration consultation",
+    ],
+    "question": [
+        "what your rates are", "if you do free consultations", "where your office is",
+        "how long a will takes",
+        "whether you take credit cards", "if you work on weekends", "what documents I should bring",
+        "if you have a newsletter", "how to get a copy of my records", "if you speak Spanish",
+    ],
+    "pressure": [
+        "they gave me until {soon}", "I only have until {soon} to respond", "we're running out of time",
+        "there's no time left", "every minute counts", "it has to happen {soon}",
+        "they need an answer {soon}",
+    ],
+    "org": [
+        "the parents association", "the alumni office", "the homeowners association", "your bank",
+        "the gym", "the dental office", "the local theater", "the garden club", "the tennis club",
+        "the museum", "a market research firm", "the neighborhood watch",
+    ],
+    "calamity": [
+        "a pipe burst", "the roof caved in", "the basement is flooding", "there's smoke everywhere",
+        "a tree fell on the house", "the boiler exploded", "the building is being evacuated",
+    ],
 }
 
 URGENT = [
@@ -182,6 +207,45 @@ URGENT = [
     "they're garnishing my wages starting tomorrow",
     "the bail hearing is {soon}",
     "we need a signature {soon} or the deal is dead",
+    "{pressure}, it's about {event}",
+    "it's about {event}, {pressure}",
+    "{deal} sent a final demand and {pressure}",
+    "someone is threatening me outside {place}",
+    "my ex showed up at the house and won't leave",
+    "I'm scared for my safety, he's outside",
+    "my card was stolen and someone is spending {amount}",
+    "the money went to a scammer {soon} and the bank can still stop it",
+    "the bank closes the account {soon} unless we sign",
+    "is there any way to reach {owner} right now",
+    "can you find {owner} for me, quickly",
+    "who can I talk to right this minute",
+    "I need {owner} on the phone, it's falling apart",
+    "a client is threatening to go to the press {soon}",
+    "the bid closes {soon} and the numbers are wrong",
+    "the regulator is shutting us down {soon}",
+    "our product is being recalled and customers are getting hurt",
+    "the police want me to come in for questioning {soon}",
+    "I got a summons to appear {soon}",
+    "they're suing us and the answer is due {soon}",
+    "the judge issued a warrant and they're looking for {relative}",
+    "my case was just called and nobody from the firm is here",
+    "the paramedics are here with {relative}",
+    "the ambulance is on its way for {relative}",
+    "{calamity} at {place}",
+    "{calamity} and the tenants are out in the cold",
+    "{calamity}, the insurance needs a statement {soon}",
+    "I'm stuck at the border and they took my passport",
+    "I missed my flight and {event} is {soon}",
+    "the courier with the originals is here and needs someone {soon}",
+    "the court papers went to the wrong address and they're due {soon}",
+    "{relative} was hurt at work and the employer is hiding it",
+    "they're about to sell my house at auction {soon}",
+    "they froze all our accounts this morning",
+    "I think I'm being followed and I need advice",
+    "child services is at the door",
+    "the school called, {relative} was taken by the police",
+    "my boss is threatening me and I have to decide {soon}",
+    "I'm about to sign something and I need {owner} to look first, they're waiting",
 ]
 
 ROUTINE = [
@@ -262,6 +326,53 @@ ROUTINE = [
     "the emergency contact form for next year needs updating when you can",
     "we're offering free legal webinars {later}",
     "I'm selling advertising in the local paper",
+    "can you tell me {question}",
+    "I was wondering {question}",
+    "I'd like to know {question}",
+    "how much do you charge for {service}",
+    "do you handle {service}",
+    "I might need help with {service} at some point",
+    "I'm thinking about {service}, can someone call me {later}",
+    "what do I need to bring to {appointment}",
+    "I'm calling to congratulate {owner} on the award",
+    "happy birthday to {owner} from all of us",
+    "we met at the conference and I wanted to stay in touch",
+    "I'm an old friend of {owner}, just saying hello",
+    "the courier will come by {later} to pick up the box",
+    "your furniture delivery is confirmed for {later}",
+    "please call us to choose a delivery window",
+    "don't forget about {appointment} {later}",
+    "your membership renewal is due {later}",
+    "this is an important message about your student loans, press one",
+    "your account has been flagged, please call us back at this number",
+    "you qualify for a lower rate, this offer ends soon",
+    "we can help your firm get more clients",
+    "I'd like to show you our new software for law firms",
+    "would you be interested in a free trial of {product}",
+    "can I have two minutes of your time to tell you about {product}",
+    "{event} went well, I just wanted to say thanks",
+    "about {event} last year, just a small follow up",
+    "I'm a retired police officer selling tickets for the charity ball",
+    "the court reporter wanted to send over an invoice",
+    "I got a jury duty notice for {later} and had a question",
+    "I'm returning a call, I'm not sure what it was about",
+    "the invoice is due {later}, just a reminder",
+    "I'd like to apply for the job you posted",
+    "I'm a law student looking for an internship",
+    "could you add me to your mailing list",
+    "I wanted to give you feedback on your website",
+    "we're collecting donations for the food bank",
+    "I'm calling about the community meeting {later}",
+    "I have a question about my bill, it's not pressing",
+    "I need to change {appointment} to {later}",
+    "we're rescheduling the training session to {later}",
+    "the deadline for the award nominations is {later}",
+    "when is a good time to come by and sign the papers, any day {later} works",
+    "this is {org} asking about {routine_topic}",
+    "this is {org}, we're asking members about {routine_topic}",
+    "I'm asking about {routine_topic} for a friend",
+    "{org} calling to ask if you'd like to join",
+    "hi, {org} here with a few questions about {routine_topic}",
 ]
 
 OPENERS = [
@@ -282,7 +393,9 @@ NOT_URGENT_BUT = ["it's not urgent, but ", "I know it's not urgent, but ", "not 
 
 
 def fill(template: str, rng: random.Random) -> str:
-    return re.sub(r"\{(\w+)\}", lambda match: rng.choice(SLOTS[match.group(1)]), template)
+    while "{" in template:
+        template = re.sub(r"\{(\w+)\}", lambda match: rng.choice(SLOTS[match.group(1)]), template)
+    return template
 
 
 def example(rng: random.Random) -> tuple[str, bool]:
@@ -295,11 +408,24 @@ def example(rng: random.Random) -> tuple[str, bool]:
     return fill(rng.choice(OPENERS), rng) + body + tail, urgent
 
 
-def misheard(text: str, rng: random.Random, drop: float = 0.05) -> str:
-    """`text` with some words dropped, as a recognizer now and then loses them."""
-    words = text.split()
-    kept = [word for word in words if rng.random() >= drop]
-    return " ".join(kept or words)
+# Words that say nothing of urgency, put into urgent and routine reasons alike, as a recognizer
+# puts words a caller never said (or a caller rambles): the classifier learns to ignore them.
+FILLER = """well okay right yeah so basically actually like you know I mean anyway the thing is
+    honestly listen look sorry and then also kind of sort of really maybe this that here there we
+    they our the a about because which what where who red blue green car tree window table paper
+    music garden dinner weekend summer picture river phone number house street city name dog cat
+    bird season color morning letter story people family friend idea""".split()
+
+
+def misheard(text: str, rng: random.Random, drop: float = 0.05, insert: float = 0.08) -> str:
+    """`text` with some words dropped and some filler put in, as a recognizer mishears."""
+    words = []
+    for word in text.split():
+        if rng.random() < insert:
+            words.append(rng.choice(FILLER))
+        if rng.random() >= drop:
+            words.append(word)
+    return " ".join(words or text.split())
 
 
 def generate(count: int, seed: int) -> list[tuple[str, bool]]:
@@ -311,7 +437,7 @@ def generate(count: int, seed: int) -> list[tuple[str, bool]]:
     while len(examples) < count and attempts < count * 20:
         attempts += 1
         text, urgent = example(rng)
-        if rng.random() < 0.3:
+        if rng.random() < 0.4:
             text = misheard(text, rng)
         if text not in seen:
             seen.add(text)

@@ -33,7 +33,7 @@ class SparseRows:
 
 
 def fit(
-    texts: list[str], labels: list[bool], l2: float = 1e-4, steps: int = 400, rate: float = 0.05
+    texts: list[str], labels: list[bool], l2: float = 3e-5, steps: int = 400, rate: float = 0.05
 ) -> UrgencyModel:
     """A model fitted to `texts` and their `labels` (True: urgent)."""
     data = SparseRows(texts)
