@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     screening.add_argument(
         "--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first"
     )
+    screening.add_argument(
+        "--written", action="store_true", help="decide on each case's written text, not its audio"
+    )
     screening.set_defaults(run=cmd_eval_screening)
     namedial = kinds.add_parser("namedial", help="top-1 and top-3 accuracy of name dialing")
     namedial.add_argument(
@@ -126,7 +129,7 @@ def cmd_eval_asr(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_eval_screening(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.eval.screening import run_eval_screening
 
-    run_eval_screening(settings, args.cases, args.telephony)
+    run_eval_screening(settings, args.cases, args.telephony, written=args.written)
     return 0
 
 

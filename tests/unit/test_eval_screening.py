@@ -52,3 +52,27 @@ def test_eval_on_shipped_fixtures_prints_its_figures(tmp_path: Path):
 def test_asking_counts_separately():
     scores = score([(True, True), (False, False)], asked=1, unanswered=score([(True, False), (False, False)]))
     assert "asked=1" in scores.summary() and "unanswered: precision=1.000 recall=0.000" in scores.summary()
+
+
+def test_written_decides_on_the_text_without_the_recognizer(tmp_path: Path):
+    wav = str(next(FIXTURES.glob("*.wav")))
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        json.dumps({"audio": wav, "important": True, "text": "the buyer will walk away unless we talk now"})
+        + "\n"
+        + json.dumps({"audio": wav, "important": False, "text": "I'd like a brochure, no rush"})
+        + "\n"
+    )
+    out = io.StringIO()
+
+    scores = run_eval_screening(Settings(_env_file=None), cases, telephony=False, out=out, written=True)
+
+    assert (scores.precision, scores.recall, scores.n, scores.asked) == (1.0, 1.0, 2, 0)
+    assert "heard=the buyer will walk away" in out.getvalue()
+
+
+def test_written_needs_a_text_on_every_case(tmp_path: Path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"audio": str(next(FIXTURES.glob("*.wav"))), "important": True}) + "\n")
+    with pytest.raises(AssistantError, match="text"):
+        run_eval_screening(Settings(_env_file=None), cases, telephony=False, out=io.StringIO(), written=True)
