@@ -113,3 +113,22 @@ def test_bad_input_names_the_line(tmp_path: Path, content: str, problem: str) ->
 def test_a_missing_cases_file(tmp_path: Path) -> None:
     with pytest.raises(AssistantError, match="cannot read cases file"):
         run_eval_asr(Settings(), tmp_path / "nope.jsonl", "whisper", telephony=False, out=io.StringIO())
+
+
+def test_cases_that_name_speakers_and_kinds_get_a_wer_for_each(subset: Path) -> None:
+    entries = [json.loads(line) for line in subset.read_text().splitlines() if line.strip()]
+    labels = [("piper", "short"), ("espeak", "reason"), ("espeak", "number")]
+    for entry, (speaker, kind) in zip(entries, labels, strict=True):
+        entry.update(speaker=speaker, kind=kind)
+    subset.write_text("\n".join(json.dumps(entry) for entry in entries) + "\n")
+    out = io.StringIO()
+    evaluate_asr(subset, ScriptedEngine(["Yes.", "put him through", "x"]), telephony=False, out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[3:8] == [
+        "kind=number wer=1.000 n=1",
+        "kind=reason wer=0.333 n=1",
+        "kind=short wer=0.000 n=1",
+        "speaker=espeak wer=0.882 n=2",  # (1 + 14) edits in 3 + 14 words
+        "speaker=piper wer=0.000 n=1",
+    ]
+    assert lines[-1].startswith("wer=")

@@ -9,8 +9,10 @@ simulated phone line (8 kHz mu-law). Output is one line per case and then the co
     err  wer=0.250  ref=Put them through. hyp=Put him through.
     wer=0.125 n=2
 
-"ok" means the normalized transcript equals the reference. All cases are read and checked
-before any is recognized, so a bad line fails at once with its line number.
+"ok" means the normalized transcript equals the reference. Cases may also name their
+``speaker`` and ``kind`` (what the generated sets write); the WER of each speaker and each kind
+is then printed before the corpus WER (``speaker=espeak-us-f4 wer=0.412 n=25``). All cases are
+read and checked before any is recognized, so a bad line fails at once with its line number.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from assistant.speech.wer import WordErrors, word_errors
 log = logging.getLogger(__name__)
 
 CHUNK_S = 0.02
+GROUPED_BY = ("speaker", "kind")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Case:
     audio_path: Path
     reference: str
     audio: np.ndarray
+    groups: tuple[tuple[str, str], ...] = ()  # (field, value): who spoke it, what kind of thing it says
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,20 @@ class AsrReport:
     def summary(self) -> str:
         return f"wer={self.wer:.3f} n={len(self.results)}"
 
+    def by_group(self) -> list[str]:
+        """``field=value wer=... n=...`` for every speaker and kind the cases name, by field and value."""
+        totals: dict[tuple[str, str], list[int]] = {}
+        for result in self.results:
+            for group in result.case.groups:
+                total = totals.setdefault(group, [0, 0, 0])
+                total[0] += result.errors.edits
+                total[1] += result.errors.reference_words
+                total[2] += 1
+        return [
+            f"{field}={value} wer={WordErrors(edits, words).rate:.3f} n={count}"
+            for (field, value), (edits, words, count) in sorted(totals.items())
+        ]
+
 
 def _bad_case(cases_file: Path, line: int, problem: str) -> AssistantError:
     return AssistantError("eval-cases", f"{cases_file}, line {line}: {problem}")
@@ -118,7 +136,8 @@ def _read_case(cases_file: Path, line: int, raw: str) -> Case:
         audio = as_int16(load_16k(audio_path))
     except (soundfile.LibsndfileError, RuntimeError, ValueError, OSError) as exc:
         raise _bad_case(cases_file, line, f"cannot read audio file {entry['audio']}: {exc}") from exc
-    return Case(line, audio_path, entry["text"], audio)
+    groups = tuple((name, entry[name]) for name in GROUPED_BY if isinstance(entry.get(name), str))
+    return Case(line, audio_path, entry["text"], audio, groups)
 
 
 def load_cases(cases_file: Path) -> list[Case]:
@@ -172,6 +191,8 @@ def evaluate_cases(
         report.real_time_factor,
     )
     if out is not None:
+        for line in report.by_group():
+            print(line, file=out)
         print(report.summary(), file=out, flush=True)
     return report
 
