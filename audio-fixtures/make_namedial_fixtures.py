@@ -19,13 +19,26 @@ run, so regenerated audio differs slightly from the committed files, the texts d
 
 Usage: python audio-fixtures/make_namedial_fixtures.py (from the repository root, in the venv).
 
-A held-out set, to check that a change tuned on these cases holds on others: ``--seed N --out
-DIR [--cases K]`` writes the same phonebook and K cases drawn with another seed into DIR (all
-drawn at random: the confusable people are not said in a row first), for example::
+Broader sets, the way people ask (``--set dev`` or ``--set heldout``, written to
+``namedial/dev/`` and ``namedial/heldout/``; the phonebook is the one above): requests in many
+phrasings, with fillers ("uh", "please", "thanks"), labels, nicknames, first names and phone
+numbers said digit by digit, each said by a speaker of the panel of that name
+(assistant/eval/speakers.py: Piper variants and espeak-ng voices) and carried by a random
+noisy phone line (``random_line``). Cases with ``"contact"`` ask for a person, cases with
+``"number"`` for a number. The two sets differ in everything but the phonebook:
 
-    python audio-fixtures/make_namedial_fixtures.py --seed 7 --cases 120 --out /tmp/namedial-heldout
-    assistant eval namedial --phonebook /tmp/namedial-heldout/phonebook.csv \
-        --cases /tmp/namedial-heldout/cases.jsonl --telephony
+* ``dev`` (seed 101, 120 cases): the dev speakers, phrasings that are carriers of
+  grammars/assistant_commands.toml as listed ("Dial Maria Garcia.", "Connect me to ...",
+  "Maria Garcia, please."). Listen to it and tune on it.
+* ``heldout`` (seed 202, 200 cases): the held-out speakers, and phrasings built from templates
+  that combine politeness, fillers and carriers in ways the command file never lists verbatim
+  ("Could you please dial ...?", "Hi, I'd like to speak to ..., please."), some with carriers
+  it does not list at all ("Give ... a call.", "Could you reach ...?"). The generator refuses a
+  held-out template that is a phrase of the command file. Only evaluate on it; never tune on it.
+
+    python audio-fixtures/make_namedial_fixtures.py --set heldout
+    assistant eval namedial --phonebook audio-fixtures/namedial/phonebook.csv \
+        --cases audio-fixtures/namedial/heldout/cases.jsonl
 """
 
 from __future__ import annotations
@@ -34,6 +47,7 @@ import argparse
 import csv
 import json
 import random
+import re
 import shutil
 import sys
 from itertools import cycle
@@ -493,6 +507,174 @@ def choose_cases(
     return cases
 
 
+# Phrasings of the broader sets: {n} is the name as said, {label} a label phrase, {digits} a number.
+DEV_TEMPLATES = (
+    "Call {n}.",
+    "Dial {n}.",
+    "Get me {n}.",
+    "Please call {n}.",
+    "Can you call {n}?",
+    "I'd like to call {n}.",
+    "Connect me to {n}.",
+    "Put me through to {n}.",
+    "Ring {n}.",
+    "Phone {n}.",
+    "{n}, please.",
+    "{n}.",
+    "Uh, call {n}.",
+    "Call {n}, thanks.",
+)
+DEV_LABEL_TEMPLATES = ("Call {n} {label}.", "Dial {n} {label}.", "{n} {label}, please.")
+DEV_NUMBER_TEMPLATES = ("Dial {digits}.", "Call {digits}.")
+HELDOUT_TEMPLATES = (
+    "Could you please dial {n}?",
+    "Um, get me {n}, thank you.",
+    "Hi, I'd like to speak to {n}, please.",
+    "Can you ring {n} for me?",
+    "Okay, put me through to {n} now.",
+    "Yeah, {n}, thanks.",
+    "Hey, connect me with {n}, please.",
+    "Would you phone {n}?",
+    "Hello, I need to talk to {n}.",
+    "Uh, {n} please.",
+    "So, call {n} for me, please.",
+    "Can I talk to {n}?",
+    # carriers the command file does not list
+    "Give {n} a call.",
+    "Could you reach {n}?",
+    "Get {n} on the line, please.",
+    "Let's call {n}.",
+    "I have to speak to {n}.",
+    "Can you get hold of {n}?",
+)
+HELDOUT_LABEL_TEMPLATES = (
+    "Could you call {n} {label}, please?",
+    "Uh, ring {n} {label}.",
+    "I'd like to reach {n} {label}.",
+)
+HELDOUT_NUMBER_TEMPLATES = (
+    "Could you dial {digits} please?",
+    "Um, call {digits}.",
+    "Please ring {digits} now.",
+)
+LABEL_WORDS = {
+    "dev": {"mobile": ("on mobile", "on her cell", "on the mobile"), "office": ("at the office", "at work")},
+    "heldout": {"mobile": ("on his cell phone", "on the cell"), "office": ("at his office", "at the office")},
+}
+SETS = {
+    "dev": ("dev", 101, 120, DEV_TEMPLATES, DEV_LABEL_TEMPLATES, DEV_NUMBER_TEMPLATES),
+    "heldout": ("heldout", 202, 200, HELDOUT_TEMPLATES, HELDOUT_LABEL_TEMPLATES, HELDOUT_NUMBER_TEMPLATES),
+}
+NUMBER_SHARE = 0.1
+DIGIT_NAMES = "zero one two three four five six seven eight nine".split()
+
+
+def verbatim_phrases() -> set[str]:
+    """The phrases of grammars/assistant_commands.toml with the slots written as {n} etc."""
+    from assistant.speech.name_dialing import load_commands
+
+    commands = load_commands()
+    return {
+        phrase.replace("{name}", "{n}").replace("{number}", "{digits}")
+        for phrases in commands.phrases.values()
+        for phrase in phrases
+    }
+
+
+def bare_template(template: str) -> str:
+    return " ".join(re.sub(r"[^a-z'{} ]", " ", template.lower()).split())
+
+
+def check_heldout_templates() -> None:
+    """A held-out template must not be a phrase of the command file (the label aside)."""
+    listed = verbatim_phrases()
+    for template in (*HELDOUT_TEMPLATES, *HELDOUT_NUMBER_TEMPLATES, *HELDOUT_LABEL_TEMPLATES):
+        bare = bare_template(template)
+        variants = {bare} | {bare.replace("{label}", f"{lead} {{label}}") for lead in ("on", "at")}
+        if variants & listed:
+            raise SystemExit(f"held-out template {template!r} is listed in the command file")
+
+
+def spoken_digits(rng: random.Random) -> tuple[str, str]:
+    """A US number said digit by digit (sometimes "plus one" first): (words, digits)."""
+    digits = rng.choice(["202", "312", "415", "617", "718"]) + "555" + f"{rng.randrange(10000):04d}"
+    words = " ".join(DIGIT_NAMES[int(d)] for d in digits)
+    if rng.random() < 0.2:
+        return "plus one " + words, "+1" + digits
+    return words, digits
+
+
+def broad_cases(
+    people: list[tuple[str, str, list[str]]], which: str, rng: random.Random, count: int
+) -> list[dict[str, str]]:
+    """The requests of a broader set: text, and the contact or number meant."""
+    panel, _, _, templates, label_templates, number_templates = SETS[which]
+    with_nickname = [person for person in people if person[1]]
+    with_labels = [person for person in people if len(person[2]) > 1]
+    unique = unique_first_names(people)
+    by_name = {person[0]: person for person in people}
+    first_name_people = [by_name[name] for name in unique.values()]
+    cases = []
+    while len(cases) < count:
+        draw = rng.random()
+        if draw < NUMBER_SHARE:
+            words, digits = spoken_digits(rng)
+            cases.append({"text": rng.choice(number_templates).format(digits=words), "number": digits})
+            continue
+        draw = rng.random()
+        if draw < 0.15:
+            name, _, labels = rng.choice(with_labels)
+            label = rng.choice(LABEL_WORDS[panel][rng.choice(labels)])
+            text = rng.choice(label_templates).format(n=name, label=label)
+            cases.append({"text": text, "contact": name})
+            continue
+        if draw < 0.7:
+            name = rng.choice(people)[0]
+            spoken = name
+        elif draw < 0.85:
+            name, nickname, _ = rng.choice(with_nickname)
+            alone = nickname in FAMILY_NICKNAMES or rng.random() < 0.6
+            spoken = nickname if alone else f"{nickname} {name.split()[-1]}"
+        else:
+            name = rng.choice(first_name_people)[0]
+            spoken = name.split()[0]
+        text = rng.choice(templates).format(n=spoken)
+        cases.append({"text": text[0].upper() + text[1:], "contact": name})
+    return cases
+
+
+def write_broad_set(people: list[tuple[str, str, list[str]]], which: str, count: int | None) -> None:
+    from assistant.eval.speakers import random_line, speakers
+
+    if which == "heldout":
+        check_heldout_templates()
+    panel, seed, default_count, *_ = SETS[which]
+    folder = FOLDER / which
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rng = random.Random(seed)
+    noise = np.random.default_rng(seed)
+    voices = speakers(panel)
+    lines = []
+    for index, case in enumerate(broad_cases(people, which, rng, count or default_count), 1):
+        speaker = rng.choice(voices)
+        line = random_line(noise)
+        audio = line.carry(speaker.speak(case["text"]), noise)
+        name = f"{index:04d}.wav"
+        write_wav(folder / name, audio)
+        entry = {
+            "audio": name,
+            **case,
+            "speaker": speaker.name,
+            "snr_db": line.snr_db,
+            "gain_db": round(line.gain_db, 1),
+        }
+        lines.append(json.dumps(entry, ensure_ascii=False))
+    (folder / "cases.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    total = sum(path.stat().st_size for path in folder.iterdir())
+    print(f"wrote {len(lines)} {which} cases to {folder} ({total / 1e6:.1f} MB)")
+
+
 def on_a_line(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Speech with a short pause on each side and a faint noise floor, as int16."""
     pause = np.zeros(int(PAUSE_S * RATE_HZ), dtype=np.float32)
@@ -517,9 +699,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED, help="another seed gives a held-out set")
     parser.add_argument("--cases", type=int, default=CASES, help="how many requests")
     parser.add_argument("--out", type=Path, default=FOLDER, help="the folder to (re)write")
+    parser.add_argument("--set", choices=sorted(SETS), help="write a broader set (see above) instead")
     args = parser.parse_args()
     folder: Path = args.out
     people = parse_people()
+    if args.set:
+        write_broad_set(people, args.set, args.cases if args.cases != CASES else None)
+        return
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     with (folder / "phonebook.csv").open("w", newline="", encoding="utf-8") as handle:

@@ -146,7 +146,9 @@ async def by_voice(call: Call, office: Office, recognizer, command) -> str | Non
         if person is not None:
             await call_person(call, office, person, command.label)
     elif action == "call-number":
-        await place_call(call, office, command.number, spoken_number(command.number))
+        spoken = spoken_number(command.number)
+        if not command.ask_first or await said_yes(call, "line.confirm_number", number=spoken):
+            await place_call(call, office, command.number, spoken)
     elif action in ("messages", "help"):
         await by_key(call, office, recognizer, action)
     elif action != "goodbye":
@@ -201,6 +203,11 @@ async def choose_among(call: Call, recognizer, people: list[Person]) -> Person |
     chosen = recognizer.choose(people, reply=answer.text, key=key)
     call.log_event("chosen", person=chosen.name if chosen else None)
     return chosen
+
+
+async def said_yes(call: Call, prompt: str, **values: str) -> bool:
+    answer = await call.ask(prompt, load_choices("yes_no"), reprompts=1, **values)
+    return answer.choice == "yes"
 
 
 async def spell_name(call: Call, office: Office, recognizer) -> Person | None:

@@ -57,6 +57,7 @@ from rapidfuzz import fuzz, process
 from assistant.domain.name_match import (
     MAX_OFFERED,
     MIN_SCORE,
+    SURE_CONFIDENCE,
     Candidate,
     Match,
     NameMatcher,
@@ -97,14 +98,15 @@ ANSWER_SIMILARITY = 80
 
 # The second opinion of dictation (see CommandStream and CommandRecognizer.interpret).
 DICTATED = "dictated: "
-LEADING_FILLERS = frozenset(
-    "um uh er ah oh okay so hey hi hello please and well now just can could would you i i'd "
-    "like want to".split()
-)
-TRAILING_FILLERS = ("please", "thank you", "thanks", "now", "for me")
 LABEL_LEAD = ("on", "at", "one", "in", "to", "his", "her", "their", "my", "the")
 COMMAND_WORD_SIMILARITY = 0.5
-FILLER_AFTER_COMMAND = frozenset("a an the our to me and on all up".split())
+# A dictated sentence that no phrase reads: every short run of its words is tried as the name,
+# those that are not what follows the carrier with this weight (see _read_dictated).
+SPAN_WEIGHT = 0.9
+MAX_SPAN_WORDS = 4
+MAX_SPANNED_WORDS = 9
+UNCARRIED_SCORE = 0.8  # a guess without a carrier must fit someone this well
+DIGIT_RUN = re.compile(r"\+?\d[\d\s().,-]*\d")
 COMMAND_SIMILARITY = 85
 FUSED_KEPT = 40
 GRAMMAR_WEIGHT = 1.0  # a person's score: the weighted mean of their fit on the two sides
@@ -152,19 +154,61 @@ class CommandSet:
     """The commands of grammars/assistant_commands.toml.
 
     Attributes:
-        phrases: action -> phrases, with ``{name}``, ``{label}``, ``{number}`` slots.
+        phrases: action -> phrases, with ``{name}``, ``{label}``, ``{number}`` slots (a command's
+            carriers and endings already combined into phrases).
         keys: DTMF key -> action.
         labels: canonical label ("mobile") -> phrases that say it.
+        before: filler words said first ("uh", "okay"), at most one.
+        polite: politeness said before a command ("could you please"), at most one.
+        after: filler phrases said after a command ("please", "thank you"), at most one.
     """
 
     phrases: dict[str, tuple[str, ...]]
     keys: dict[str, str]
     labels: dict[str, tuple[str, ...]]
+    before: tuple[str, ...] = ()
+    polite: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+
+def _slot_phrases(path: Path, command: str, entry: dict) -> list[str]:
+    """A command's ``carriers`` x ``endings`` as phrases around its slot ("connect me to {name}")."""
+    if "carriers" not in entry:
+        return []
+    slot = {"call-name": "{name}", "call-number": "{number}"}.get(entry.get("action"))
+    carriers, endings = entry.get("carriers"), entry.get("endings", [""])
+    plain = re.compile(r"^(?:[a-z][a-z']*(?: [a-z][a-z']*)*)?$")
+    ending = re.compile(r"^(?:(?:[a-z][a-z']*|\{label\})(?: (?:[a-z][a-z']*|\{label\}))*)?$")
+    if (
+        slot is None
+        or not isinstance(carriers, list)
+        or not carriers
+        or not all(isinstance(c, str) and plain.match(c) for c in carriers)
+        or not isinstance(endings, list)
+        or not endings
+        or not all(isinstance(e, str) and ending.match(e) for e in endings)
+        or len(set(carriers)) != len(carriers)
+    ):
+        raise AssistantError(
+            "grammar-invalid",
+            f"{path}: command {command!r}: carriers and endings are lists of distinct lower-case "
+            f'phrases ("" for none), for call-name or call-number only',
+        )
+    return [
+        " ".join(part for part in (carrier, slot, end) if part) for carrier in carriers for end in endings
+    ]
 
 
 def load_commands(path: Path = GRAMMARS_DIR / "assistant_commands.toml") -> CommandSet:
     """Read and check the command file (``grammar-invalid`` AssistantError when it is wrong)."""
     data = _read_toml(path)
+    unknown = sorted(set(data) - {"commands", "labels", "fillers"})
+    if unknown or not set(data.get("fillers", {})) <= {"before", "polite", "after"}:
+        raise AssistantError(
+            "grammar-invalid",
+            f"{path}: unknown tables or keys {unknown or sorted(data['fillers'])}; "
+            "use [commands.*], [labels] and [fillers] (before, polite, after)",
+        )
     phrases: dict[str, tuple[str, ...]] = {}
     keys: dict[str, str] = {}
     for command, entry in data.get("commands", {}).items():
@@ -173,7 +217,10 @@ def load_commands(path: Path = GRAMMARS_DIR / "assistant_commands.toml") -> Comm
             raise AssistantError(
                 "grammar-invalid", f"{path}: command {command!r} has a bad or repeated action {action!r}"
             )
-        phrases[action] = _phrases(path, f"command {command!r}", entry.get("phrases"), slots=True)
+        listed = entry.get("phrases", [] if "carriers" in entry else None)
+        if listed != []:
+            listed = list(_phrases(path, f"command {command!r}", listed, slots=True))
+        phrases[action] = tuple(dict.fromkeys(listed + _slot_phrases(path, command, entry)))
         slots = {slot for phrase in phrases[action] for slot in SLOT.findall(phrase)}
         needed = {"call-name": {"name"}, "call-number": {"number"}}.get(action, set())
         if (
@@ -196,7 +243,14 @@ def load_commands(path: Path = GRAMMARS_DIR / "assistant_commands.toml") -> Comm
     uses_labels = any("{label}" in phrase for values in phrases.values() for phrase in values)
     if uses_labels and not labels:
         raise AssistantError("grammar-invalid", f"{path}: phrases use {{label}} but [labels] is empty")
-    return CommandSet(phrases, keys, labels)
+    fillers = data.get("fillers", {})
+    before, polite, after = (
+        _phrases(path, f"fillers.{kind}", fillers[kind], slots=False) if kind in fillers else ()
+        for kind in ("before", "polite", "after")
+    )
+    if any(" " in word for word in before):
+        raise AssistantError("grammar-invalid", f"{path}: fillers.before are single words")
+    return CommandSet(phrases, keys, labels, before, polite, after)
 
 
 @dataclass(frozen=True)
@@ -236,6 +290,8 @@ class Command:
         match: for "call-name", whom to call (sure, confirm or none); else None.
         label: for "call-name", the number asked for ("mobile", "office") or None.
         number: for "call-number", the digits ("+" first if "plus" was said).
+        ask_first: for "call-number", read the number back and dial only on a yes: the two
+            recognizers did not hear the same digits (or the grammar alone was not confident).
         confidence: the recognizer's confidence, 0..1.
         text: what the recognizer heard (normalized), "" for nothing.
     """
@@ -244,6 +300,7 @@ class Command:
     match: Match | None = None
     label: str | None = None
     number: str = ""
+    ask_first: bool = False
     confidence: float = 0.0
     text: str = ""
 
@@ -254,8 +311,9 @@ class _Reading:
     name: str | None = None
     label: str | None = None
     number: str = ""
-    others: tuple[str, ...] = ()  # other ways to cut the name out of a dictated sentence
+    others: tuple[str, ...] = ()  # other runs of words of a dictated sentence that may be the name
     exact: bool = True  # read with the grammar's own phrases (not guessed from a dictated sentence)
+    carried: bool = True  # a guess that starts with (what sounds like) a carrier
 
 
 def _person(candidate: Candidate | Person) -> Person:
@@ -444,13 +502,20 @@ class CommandRecognizer:
         }
         self._readers = self._make_readers()
         self._label_suffix = self._make_label_suffix()
-        self._call_words = sorted(
+        self._carriers = sorted(
             {
                 phrase.split("{name}", 1)[0].strip()
                 for phrase in self.commands.phrases["call-name"]
                 if phrase.split("{name}", 1)[0].strip()
-            }
+            },
+            key=lambda carrier: -len(carrier.split()),
         )
+        self._not_names = {
+            word
+            for phrases in (self.commands.before, self.commands.polite, self.commands.after, self._carriers)
+            for phrase in phrases
+            for word in phrase.split()
+        } | set(LABEL_LEAD)
         self._plain_commands = {
             normalize(phrase, keep_apostrophes=True): action
             for action, phrases in self.commands.phrases.items()
@@ -484,7 +549,14 @@ class CommandRecognizer:
     def _compile(self) -> Grammar:
         compile_rules = getattr(self.engine, "compile_rules", None)
         if callable(compile_rules):
-            rules: dict[str, str | list[str]] = {"command": self._command_expression()}
+            command = self._command_expression()
+            # The fillers after a command are read from the dictated sentence only: with any
+            # optional rule after the command PocketSphinx's search fails on some utterances
+            # ("Final result does not match the grammar") and returns nothing.
+            fillers = {"before": self.commands.before, "polite": self.commands.polite}
+            around = [f"[ <{kind}> ]" for kind, phrases in fillers.items() if phrases]
+            rules: dict[str, str | list[str]] = {"command": " ".join([*around, command])}
+            rules |= {kind: list(phrases) for kind, phrases in fillers.items() if phrases}
             if self._forms:
                 rules["name"] = sorted(self._forms)
             if self.commands.labels:
@@ -562,24 +634,51 @@ class CommandRecognizer:
 
     # --- what was heard ----------------------------------------------------------------------
 
+    def _cores(self, text: str) -> list[str]:
+        """`text` and what is left of it without the fillers the command file allows around a
+        command (at most one of each kind), the least stripped first, so that a name that
+        begins with a filler word is still read whole."""
+        words = text.split()
+
+        def starts(phrases: Sequence[str], at: int) -> list[int]:
+            return [at] + [
+                at + len(p.split()) for p in phrases if words[at : at + len(p.split())] == p.split()
+            ]
+
+        leads = sorted(
+            {
+                polite
+                for lead in starts(self.commands.before, 0)
+                for polite in starts(self.commands.polite, lead)
+            }
+        )
+        ends = [len(words)] + [
+            len(words) - len(p.split()) for p in self.commands.after if words[-len(p.split()) :] == p.split()
+        ]
+        cores = [" ".join(words[lead:end]) for end in ends for lead in leads if lead < end]
+        return list(dict.fromkeys(cores))
+
     def _read(self, text: str) -> _Reading | None:
+        """The command in `text` read with the command phrases (fillers around it aside), or None."""
         fallback = None
-        for action, pattern in self._readers:
-            found = pattern.fullmatch(text)
-            if found is None:
-                continue
-            slots = found.groupdict()
-            number = slots.get("number") or ""
-            reading = _Reading(
-                action,
-                slots.get("name"),
-                self._label_by_phrase.get(slots.get("label") or ""),
-                ("+" if number.startswith("plus") else "")
-                + "".join(DIGIT_WORDS.get(word, "") for word in number.split()),
-            )
-            if reading.name is None or reading.name in self._forms:
-                return reading
-            fallback = fallback or reading
+        for core in self._cores(text):
+            for action, pattern in self._readers:
+                found = pattern.fullmatch(core)
+                if found is None:
+                    continue
+                slots = found.groupdict()
+                number = slots.get("number") or ""
+                reading = _Reading(
+                    action,
+                    slots.get("name"),
+                    self._label_by_phrase.get(slots.get("label") or ""),
+                    ("+" if number.startswith("plus") else "")
+                    + "".join(DIGIT_WORDS.get(word, "") for word in number.split()),
+                )
+                if reading.name is None or reading.name in self._forms:
+                    return reading
+                if not pattern.pattern.startswith("(?P<name>"):  # a bare name must be one of the book
+                    fallback = fallback or reading
         return fallback
 
     def _make_label_suffix(self) -> re.Pattern[str] | None:
@@ -595,52 +694,56 @@ class CommandRecognizer:
     def _read_dictated(self, text: str) -> _Reading | None:
         """The command in a dictated sentence ("Call Maria Garcia on her mobile.", "Kol Maria Garcia").
 
-        A sentence the grammar's phrases read (fillers such as "please" aside) is read so, with
-        ``exact``. Otherwise: a command without a name said nearly right ("play my message"), or
-        else a guessed "call-name": the first word when it sounds like the command word ("call",
-        written "Paul", "called", "Kol" ...) and a trailing label are cut off, and what is left is
-        the name; ``others`` holds the name with one more short word cut off ("call a Mark
-        Lewis"), or the whole rest when the first word did not sound like the command word.
+        A sentence the command phrases read (fillers aside) is read so, with ``exact``; numbers
+        written in digits ("Dial 202 555 0147.") are read digit by digit. Otherwise: a command
+        without a name said nearly right ("play my message"), or else a guessed "call-name": the
+        fillers, the longest start that sounds like a carrier ("call", written "Paul", "Kol" ...)
+        and a trailing label are cut off, and what is left is the name; ``others`` holds every
+        other short run of the sentence's words ("give Maria Garcia a call", "I must speak with
+        Maria Garcia"), so a carrier no phrase lists still finds the name.
         """
-        words = normalize(text, keep_apostrophes=True).split()
-        while words and words[0] in LEADING_FILLERS:
-            words.pop(0)
-        spoken = " ".join(words)
-        for filler in TRAILING_FILLERS:
-            if spoken.endswith(" " + filler):
-                spoken = spoken[: -len(filler) - 1]
+        spelled = DIGIT_RUN.sub(lambda m: " ".join(ch for ch in m.group() if ch.isdigit() or ch == "+"), text)
+        spoken = normalize(spelled, keep_apostrophes=True)
         if not spoken:
             return None
         reading = self._read(spoken)
         if reading is not None and (reading.name is None or reading.name in self._forms):
             return reading
+        cores = self._cores(spoken)
+        core = min(cores, key=len) if cores else ""
+        if not core:
+            return None
         closest = process.extractOne(
-            spoken, list(self._plain_commands), scorer=fuzz.ratio, score_cutoff=COMMAND_SIMILARITY
+            core, list(self._plain_commands), scorer=fuzz.ratio, score_cutoff=COMMAND_SIMILARITY
         )
         if closest is not None:
             return _Reading(self._plain_commands[closest[0]], exact=False)
         if not self._forms:
             return None
         label = None
-        found = self._label_suffix.search(spoken) if self._label_suffix else None
+        found = self._label_suffix.search(core) if self._label_suffix else None
         if found is not None:
             label = self._label_by_phrase[found.group("label")]
-            spoken = spoken[: found.start()]
-        words = spoken.split()
+            core = core[: found.start()]
+        words = core.split()
         rest = None
-        for start in self._call_words:
-            size = len(start.split())
-            if len(words) > size and similarity(" ".join(words[:size]), start) >= COMMAND_WORD_SIMILARITY:
+        for carrier in self._carriers:
+            size = len(carrier.split())
+            if len(words) > size and similarity(" ".join(words[:size]), carrier) >= COMMAND_WORD_SIMILARITY:
                 rest = words[size:]
                 break
-        names = []
-        if rest is None:
-            names = [" ".join(words[1:]), " ".join(words)] if len(words) > 1 else [spoken]
-        else:
-            names = [" ".join(rest)]
-            if len(rest) > 1 and rest[0] in FILLER_AFTER_COMMAND:
-                names.append(" ".join(rest[1:]))
-        return _Reading("call-name", names[0], label, others=tuple(names[1:]), exact=False)
+        carried = rest is not None
+        rest = words if rest is None else rest
+        name = " ".join(rest)
+        spans = words if len(words) <= MAX_SPANNED_WORDS else rest
+        others = [
+            " ".join(spans[start:end])
+            for start in range(len(spans))
+            for end in range(start + 1, min(start + MAX_SPAN_WORDS, len(spans)) + 1)
+            if not set(spans[start:end]) <= self._not_names
+        ]
+        others = [other for other in dict.fromkeys(others) if other != name]
+        return _Reading("call-name", name, label, others=tuple(others), exact=False, carried=carried)
 
     def interpret(self, hypothesis: Hypothesis) -> Command:
         """The command in what was heard: ``final()`` of a :meth:`stream` (or of a grammar stream).
@@ -661,7 +764,10 @@ class CommandRecognizer:
             names = [(reading.name or "", heard.confidence)] + self._alternative_names(heard)
             match = decide(self.matcher.rank(names), heard.confidence)
             return Command("call-name", match, reading.label, confidence=heard.confidence, text=text)
-        return Command(reading.action, number=reading.number, confidence=heard.confidence, text=text)
+        unsure = reading.action == "call-number" and heard.confidence < SURE_CONFIDENCE
+        return Command(
+            reading.action, number=reading.number, ask_first=unsure, confidence=heard.confidence, text=text
+        )
 
     def _alternative_names(self, heard: Hypothesis) -> list[tuple[str, float]]:
         names = []
@@ -689,24 +795,40 @@ class CommandRecognizer:
             shown = text or normalize(dictated, keep_apostrophes=True)
             return Command("unknown", confidence=heard.confidence, text=shown)
         use_dictation = grammar is None or (
-            spoken is not None and spoken.exact and spoken.action != grammar.action
+            spoken is not None
+            and spoken.action != grammar.action
+            # digits are written as digits: a number dictation did not hear is not taken
+            and (spoken.exact or grammar.action == "call-number")
         )
         reading = spoken if use_dictation else grammar
         assert reading is not None
         confidence = dictated_confidence if use_dictation else heard.confidence
         shown = normalize(dictated, keep_apostrophes=True) if use_dictation else text
+        if reading.action == "call-number":
+            # Dialed without asking only when both heard the same digits; else dictation's are
+            # read back (it hears digits better on a phone line), or the grammar's.
+            agreed = grammar is not None and spoken is not None and grammar.number == spoken.number
+            number = (
+                spoken.number if spoken is not None and spoken.action == "call-number" else reading.number
+            )
+            return Command(
+                "call-number", number=number, ask_first=not agreed, confidence=confidence, text=shown
+            )
         if reading.action != "call-name":
-            return Command(reading.action, number=reading.number, confidence=confidence, text=shown)
+            return Command(reading.action, confidence=confidence, text=shown)
         grammar_names = []
         if grammar is not None and grammar.action == "call-name" and grammar.name:
             grammar_names = [(grammar.name, heard.confidence)] + self._alternative_names(heard)
         dictated_names = []
         if spoken is not None and spoken.action == "call-name" and spoken.name:
-            dictated_names = [(name, 1.0) for name in (spoken.name, *spoken.others)]
+            dictated_names = [(spoken.name, 1.0)] + [(other, SPAN_WEIGHT) for other in spoken.others]
         grammar_ranked = self.matcher.rank(grammar_names, FUSED_KEPT) if grammar_names else []
         dictated_ranked = self.matcher.rank(dictated_names, FUSED_KEPT) if dictated_names else []
         ranked, support = self._fuse(grammar_names, grammar_ranked, dictated_names, dictated_ranked)
         match = decide(ranked, heard.confidence if grammar_names else 1.0)
+        if use_dictation and not reading.exact and not reading.carried:
+            if not ranked or ranked[0].score < UNCARRIED_SCORE:  # "What's the weather like tomorrow?"
+                return Command("unknown", confidence=confidence, text=shown)
         verdict = decide(grammar_ranked, heard.confidence) if grammar_names else None
         if (
             verdict is not None

@@ -17,7 +17,7 @@ from assistant.cli import main
 from assistant.domain.phonebook import Entry, Phonebook
 from assistant.errors import AssistantError
 from assistant.eval.namedial import load_namedial_cases
-from assistant.speech.asr.base import BufferedStream, Hypothesis, RecognitionStream
+from assistant.speech.asr.base import BufferedStream, Hypothesis, RecognitionStream, no_match
 from assistant.speech.asr.pocketsphinx_engine import (
     PocketSphinxEngine,
     PocketSphinxGrammarStream,
@@ -70,6 +70,11 @@ def test_the_shipped_command_files_load() -> None:
         "9": "goodbye",
     }
     assert "call {name} on {label}" in commands.phrases["call-name"]
+    assert {"dial {name}", "connect me to {name}", "{name}", "{name} at {label}"} <= set(
+        commands.phrases["call-name"]
+    )
+    assert {"call {number}", "dial {number}"} <= set(commands.phrases["call-number"])
+    assert "uh" in commands.before and "could you please" in commands.polite and "thanks" in commands.after
     assert set(commands.labels) == {"mobile", "office"}
     answers = load_confirm_answers()
     assert answers.keys == {"0": "no", "1": "first", "2": "second", "3": "third"}
@@ -88,6 +93,16 @@ def test_the_shipped_command_files_load() -> None:
             "invalid or taken",
         ),
         ('[commands.x]\naction = "help"\nphrases = ["help"]\n', "no call-name command"),
+        ('[commands.x]\naction = "call-name"\ncarriers = ["Call"]\n', "carriers and endings"),
+        ('[commands.x]\naction = "help"\ncarriers = ["call"]\n', "carriers and endings"),
+        ('[commands.x]\naction = "call-name"\ncarriers = ["call", "call"]\n', "carriers and endings"),
+        ('[filler]\nbefore = ["uh"]\n', "unknown tables or keys"),
+        (
+            '[commands.x]\naction = "call-name"\nphrases = ["call {name}"]\n'
+            '[fillers]\nbefore = ["you know"]\n',
+            "single words",
+        ),
+        ('[fillers]\nduring = ["uh"]\n', "unknown tables or keys"),
         ("not toml [", "cannot read grammar"),
     ],
 )
@@ -138,6 +153,106 @@ def test_other_commands(recognizer: CommandRecognizer) -> None:
     nothing = recognizer.interpret(Hypothesis("", 0.0, [("help", 0.1)]))
     assert (nothing.action, nothing.confidence) == ("unknown", 0.0)
     assert recognizer.interpret(Hypothesis("order a pizza", 0.9)).action == "unknown"
+
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "call maria garcia",
+        "dial maria garcia",
+        "get me maria garcia",
+        "please call maria garcia",
+        "can you call maria garcia",
+        "i'd like to call maria garcia",
+        "connect me to maria garcia",
+        "put me through to maria garcia",
+        "ring maria garcia",
+        "phone maria garcia",
+        "maria garcia please",
+        "maria garcia",
+        "uh could you please dial maria garcia thanks",
+        "okay can you please put me through to maria garcia",
+    ],
+)
+def test_the_ways_to_ask_for_a_person(recognizer: CommandRecognizer, heard: str) -> None:
+    if not heard.endswith(("please", "thanks")):  # closing fillers are read from dictation only
+        assert recognizer.grammar.match(heard, 0.97).text == heard  # a sentence of the grammar
+    command = recognizer.interpret(Hypothesis(heard, 0.97))
+    assert command.action == "call-name" and command.match.kind == "sure", command
+    assert command.match.person.name == "Maria Garcia"
+
+
+def test_dial_takes_a_name_or_digits(recognizer: CommandRecognizer) -> None:
+    number = recognizer.interpret(Hypothesis("dial two zero two five five five zero one four seven", 0.97))
+    assert (number.action, number.number, number.ask_first) == ("call-number", "2025550147", False)
+    unsure = recognizer.interpret(Hypothesis("dial two zero two five", 0.6))
+    assert (unsure.action, unsure.ask_first) == ("call-number", True)
+    labelled = recognizer.interpret(Hypothesis("hey dial robert miller at work please", 0.97))
+    assert (labelled.action, labelled.label, labelled.match.person.name) == (
+        "call-name",
+        "office",
+        "Robert Miller",
+    )
+
+
+def test_a_bare_one_word_name_is_confirmed(recognizer: CommandRecognizer) -> None:
+    for heard in ("quentin", "quentin please", "ring quentin"):
+        command = recognizer.interpret(Hypothesis(heard, 0.99))
+        assert command.match.kind == "confirm" and names(command.match.candidates) == ["Quentin Tarrant"]
+
+
+def test_the_grammar_and_dictation_read_every_listed_phrase_alike(recognizer: CommandRecognizer) -> None:
+    """Both opinions come from one list: each phrase of the command file (with fillers before
+    it) is a sentence of the grammar, and the dictated sentence reads as the same command (with
+    a closing filler too)."""
+    values = {"name": "maria garcia", "label": "the office", "number": "two zero two five five five one"}
+    for action, phrases in recognizer.commands.phrases.items():
+        for phrase in phrases:
+            for said in (phrase, f"okay could you {phrase}"):
+                text = said.format(**values)
+                assert recognizer.grammar.match(text, 0.97).text == text, text
+                from_grammar = recognizer.interpret(Hypothesis(text, 0.97))
+                dictated = combine(no_match(), Hypothesis(text.capitalize() + ", thanks.", 0.5))
+                from_dictation = recognizer.interpret(dictated)
+                assert from_grammar.action == from_dictation.action == action, (text, from_dictation)
+                if action == "call-name":
+                    assert from_grammar.match.person.name == "Maria Garcia", text
+                    assert names(from_dictation.match.candidates)[0] == "Maria Garcia", text
+                    assert from_grammar.label == from_dictation.label, text
+                if action == "call-number":
+                    assert from_grammar.number == from_dictation.number == "2025551", text
+
+
+@pytest.mark.parametrize(
+    ("dictated", "person", "label"),
+    [
+        ("Give Maria Garcia a call.", "Maria Garcia", None),
+        ("Could you reach Robert Miller at work?", "Robert Miller", "office"),
+        ("I must speak with Quentin Tarrant, it's about the lease.", "Quentin Tarrant", None),
+        ("Get Bartholomew Higgins on the line, please.", "Bartholomew Higgins", None),
+    ],
+)
+def test_a_carrier_no_phrase_lists_still_finds_the_name_in_dictation(
+    recognizer: CommandRecognizer, dictated: str, person: str, label: str | None
+) -> None:
+    command = recognizer.interpret(combine(no_match(), Hypothesis(dictated, 0.5)))
+    assert command.action == "call-name" and command.match.kind == "confirm", command
+    assert (names(command.match.candidates)[0], command.label) == (person, label)
+
+
+def test_numbers_are_dialed_without_asking_only_when_both_hear_the_same_digits(
+    recognizer: CommandRecognizer,
+) -> None:
+    said = "dial two zero two five five five zero one four seven"
+    agreed = recognizer.interpret(combine(Hypothesis(said, 0.99), Hypothesis("Dial 202-555-0147.", 0.5)))
+    assert (agreed.action, agreed.number, agreed.ask_first) == ("call-number", "2025550147", False)
+    apart = recognizer.interpret(combine(Hypothesis(said, 0.99), Hypothesis("Dial 202 555 0143.", 0.5)))
+    assert (apart.action, apart.number, apart.ask_first) == ("call-number", "2025550143", True)
+    # PocketSphinx heard digits in a name: dictation heard no number, so no number is dialed
+    name = recognizer.interpret(
+        combine(Hypothesis("call one one seven five", 0.99), Hypothesis("Call Layla Haddad, thanks.", 0.5))
+    )
+    assert name.action == "call-name" and names(name.match.candidates)[0] == "Layla Haddad", name
 
 
 def test_keys(recognizer: CommandRecognizer) -> None:
@@ -270,7 +385,7 @@ def test_eval_command_on_a_subset_prints_its_summary(
 
     assert code == 0
     out = capsys.readouterr().out.strip().splitlines()
-    found = re.fullmatch(r"top1=(\d\.\d{3}) top3=(\d\.\d{3}) n=6", out[-1])
+    found = re.fullmatch(r"top1=(\d\.\d{3}) top3=(\d\.\d{3}) wrong_dial=(\d\.\d{3}) n=6 numbers=0/0", out[-1])
     assert found, out[-1]
     top1, top3 = float(found.group(1)), float(found.group(2))
     assert 0.5 <= top1 <= top3 <= 5 / 6  # the mislabelled case is never a hit
@@ -366,7 +481,7 @@ def test_the_combined_stream_gives_the_grammar_result_and_the_dictated_one(
     stream = seconded.stream()
     assert isinstance(stream, CommandStream) and isinstance(stream, RecognitionStream)
     _, heard = run_stream(stream, read_wav(NAMEDIAL / "call111.wav"))  # "Call Robert Miller on office."
-    assert heard.text == "call robert miller on office"
+    assert heard.text.endswith(" robert miller on office")  # "call" or "phone": the same command
     dictated = [text for text, _ in heard.alternatives if text.startswith(DICTATED)]
     assert len(dictated) == 1 and "robert miller" in dictated[0].lower(), heard
     command = seconded.interpret(Hypothesis(heard.text, heard.confidence, heard.alternatives))
