@@ -81,6 +81,9 @@ def test_calls_page_shows_names_filters_and_add_to_contacts(
     assert f'href="/portal/contacts/new?call_id={known}"' not in page
     missed = portal.get("/portal/calls", params={"kind": "missed"}).text
     assert f'data-call-id="{unknown}"' in missed and f'data-call-id="{known}"' not in missed
+    # The known caller was put through for 30 s: the log shows its duration and its billable talk.
+    row = page[page.index(f'data-call-id="{known}"') :].split("</tr>")[0]
+    assert row.count("<td>0:32</td>") == 1 and row.count("<td>0:30</td>") == 1, row
     bad = portal.get("/portal/calls", params={"since": "yesterday", "cursor": "junk"})
     assert bad.status_code == 200 and "use a date like" in bad.text
     prefilled = portal.get("/portal/contacts/new", params={"call_id": unknown}).text
