@@ -289,6 +289,7 @@ class PhoneCall:
     answered: bool
     heard: list[Heard]
     ended_by: str
+    caller_number: str = ""  # the caller ID the phone showed
 
 
 class SimulatedPhones:
@@ -347,7 +348,7 @@ class SimulatedPhones:
             await channel.ring()
             if script.answer_after_s is None:
                 await asyncio.wait_for(channel.gone.wait(), timeout=120)
-                return PhoneCall(number, False, [], "caller")
+                return PhoneCall(number, False, [], "caller", call.info.caller_number)
             await asyncio.sleep(script.answer_after_s)
             await channel.answer()
             ears = await self.caller.ears(channel)
@@ -363,9 +364,9 @@ class SimulatedPhones:
                     await channel.hangup()
                 await ears.close()
             heard = await asyncio.to_thread(self.caller._transcribe, ears.recorded())
-            return PhoneCall(number, True, heard, ended_by)
+            return PhoneCall(number, True, heard, ended_by, call.info.caller_number)
         except CallerHungUp:
-            return PhoneCall(number, channel.answered.is_set(), [], "far end")
+            return PhoneCall(number, channel.answered.is_set(), [], "far end", call.info.caller_number)
 
 
 def _plain(text: str) -> str:

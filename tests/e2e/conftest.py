@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import email
+import io
 import time
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 
 import pytest
@@ -62,3 +65,28 @@ async def connected(phones: SimulatedPhones) -> SimulatedPhones:
     """The phones, once their event connection is up (Asterisk may have been restarted by a test)."""
     await asyncio.wait_for(phones.stasis.connected.wait(), timeout=30)
     return phones
+
+
+def export_rows(service, **params: object) -> list[dict[str, str]]:
+    """The billing export (CSV) around today, as rows by column name, without the total row.
+
+    Numbers come back as the export writes them: ``'+12025550123`` (the apostrophe keeps a
+    spreadsheet from reading them as formulas).
+    """
+    today = datetime.now(UTC).date()
+    query = {"from": (today - timedelta(days=1)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    reply = service.http.get("/calls/export.csv", params={**query, **params})
+    assert reply.status_code == 200, reply.text
+    rows = list(csv.DictReader(io.StringIO(reply.text)))
+    assert rows and rows[-1]["call_id"] == "TOTAL"
+    return rows[:-1]
+
+
+def export_rows_for(service, number: str, **params: object) -> list[dict[str, str]]:
+    """The export's rows whose other party is `number`."""
+    return [row for row in export_rows(service, **params) if row["number"] == f"'{number}"]
+
+
+def event_time(call: dict, kind: str) -> datetime:
+    """When the first event `kind` of a call-log row happened."""
+    return datetime.fromisoformat(next(event["at"] for event in call["events"] if event["event"] == kind))
