@@ -86,7 +86,7 @@ async def screen(call: Call, owner: OwnerProfile, caller: Caller) -> Screening:
 
 
 async def decide(call: Call, owner: OwnerProfile, caller: Caller, heard: Screening) -> Decision:
-    """Importance from what was said and who is calling; the urgent key when that did not decide it."""
+    """Importance from what was said and who is calling; when that is unsure, the caller's own answer."""
     decision = decide_importance(
         heard.reason,
         caller_number=caller.number,
@@ -94,13 +94,15 @@ async def decide(call: Call, owner: OwnerProfile, caller: Caller, heard: Screeni
         contact_important=caller.important_contact,
         importance_words=owner.importance_words,
     )
-    if decision.important:
+    if not decision.ask:
         return decision
     urgent = await call.ask("screening.ask_urgent", load_choices("urgent"), reprompts=0)
     if urgent.choice == "urgent":
         return Decision(
             True, "caller said it is urgent" if urgent.kind == "speech" else "caller pressed 1: urgent"
         )
+    if urgent.choice == "not_urgent":
+        return Decision(False, "caller said not urgent" if urgent.kind == "speech" else "caller pressed 2")
     return decision
 
 

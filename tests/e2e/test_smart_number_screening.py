@@ -72,7 +72,10 @@ URGENT_CALLER = [
     Step(say="This is Maria Garcia."),
     Step(say="It is urgent, about the court hearing tomorrow."),
 ]
+# Urgent without any listed importance word: the urgency classifier has to hear it.
+URGENT_WITHOUT_THE_WORDS = "My father collapsed and the ambulance is taking him to the hospital."
 MESSAGE = "Please call me back about the contract renewal. Thank you."
+URGENT_QUESTION = "is it urgent"
 VOICEMAIL_CUE = "after the tone"  # in the assistant's voicemail greeting and in Asterisk's fallback one
 
 
@@ -102,6 +105,62 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
     row = await asyncio.to_thread(service.call_from, caller_number, 30)
     assert row["screening_decision"] == "ring"
     assert "hearing" in (row["transcript"] or "").lower()
+
+
+async def test_urgent_caller_who_never_says_urgent_is_put_through(
+    service, caller, phones, settings, owner, caller_number
+):
+    phones.script(
+        MOBILE,
+        PhoneScript(
+            answer_after_s=1,
+            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
+            stay_s=20,
+        ),
+    )
+    steps = [
+        Step(say="This is Maria Garcia."),
+        Step(say=URGENT_WITHOUT_THE_WORDS),
+        *talking("Alex, thank you for picking up.", after_hearing="this is alex"),
+    ]
+
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=75)
+    (mobile_call,) = await phones.answered_calls(MOBILE)
+
+    heard = words(result.heard)
+    assert URGENT_QUESTION not in heard and "hello this is alex" in heard, heard
+    assert "thank you for picking up" in words(mobile_call.heard), words(mobile_call.heard)
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["screening_decision"] == "ring"
+    transcript = (row["transcript"] or "").lower()
+    assert "collapsed" in transcript or "ambulance" in transcript, transcript
+    assert not any(word in transcript for word in ("urgent", "emergency", "important")), transcript
+
+
+async def test_caller_who_gives_no_reason_is_asked_if_it_is_urgent_and_says_yes(
+    service, caller, phones, settings, owner, caller_number
+):
+    phones.script(
+        MOBILE,
+        PhoneScript(
+            answer_after_s=1,
+            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
+            stay_s=20,
+        ),
+    )
+    # Silent when asked what the call is about: nothing to decide on, so the one question comes.
+    steps = [
+        Step(say="This is Maria Garcia."),
+        Step(say="Yes, it is.", after_hearing="for no"),
+        *talking("Alex, thank you for picking up.", after_hearing="this is alex"),
+    ]
+
+    result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
+
+    heard = words(result.heard)
+    assert URGENT_QUESTION in heard and "hello this is alex" in heard, heard
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["screening_decision"] == "ring"
 
 
 async def test_mobile_that_answers_but_never_accepts_sends_the_caller_to_voicemail(
@@ -154,14 +213,14 @@ async def test_unimportant_caller_leaves_a_message_that_is_mailed(
     steps = [
         Step(say="This is Sam Lee."),
         Step(say="Just a quick question about your invoice."),
-        Step(dtmf="2"),
         Step(say=MESSAGE, after_hearing=VOICEMAIL_CUE),
     ]
 
     result = await caller.call(settings.smart_number, steps, caller_number=caller_number, max_call_s=90)
 
     assert MOBILE not in phones.rang
-    assert "message has been saved" in words(result.heard)
+    # A plainly routine reason goes to voicemail without asking whether it is urgent.
+    assert URGENT_QUESTION not in words(result.heard) and "message has been saved" in words(result.heard)
     mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
     body = body_of(mail).lower()
     assert "call me back" in body and "reason given: just a quick question" in body, body
