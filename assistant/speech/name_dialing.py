@@ -550,9 +550,9 @@ class CommandRecognizer:
         compile_rules = getattr(self.engine, "compile_rules", None)
         if callable(compile_rules):
             command = self._command_expression()
-            # The fillers after a command are read from the dictated sentence only: with any
-            # optional rule after the command PocketSphinx's search fails on some utterances
-            # ("Final result does not match the grammar") and returns nothing.
+            # The fillers after a command are endings of the name phrases (_command_expression):
+            # with an optional rule after the whole command PocketSphinx's search fails on some
+            # utterances ("Final result does not match the grammar") and returns nothing.
             fillers = {"before": self.commands.before, "polite": self.commands.polite}
             around = [f"[ <{kind}> ]" for kind, phrases in fillers.items() if phrases]
             rules: dict[str, str | list[str]] = {"command": " ".join([*around, command])}
@@ -598,7 +598,8 @@ class CommandRecognizer:
         for _, phrase in self._patterns():
             if "{name}" in phrase:
                 start, end = (part.strip() for part in phrase.split("{name}", 1))
-                endings_by_start.setdefault(start, []).append(end)
+                closings = ["", *self.commands.after]
+                endings_by_start.setdefault(start, []).extend(f"{end} {after}".strip() for after in closings)
             else:
                 expressions.append(phrase)
         starts_by_endings: dict[frozenset[str], list[str]] = {}
