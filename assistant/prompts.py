@@ -35,14 +35,6 @@ class Prompts:
             list(string.Formatter().parse(text))
         return cls(texts)
 
-    def fixed_texts(self) -> list[str]:
-        """The prompts that have no {fields}: they can be synthesized ahead of the first call."""
-        return [
-            text
-            for text in self._texts.values()
-            if not any(f for _, f, _, _ in string.Formatter().parse(text))
-        ]
-
     def fixed_sentences(self, split: Callable[[str], list[str]]) -> list[str]:
         """Every sentence (as `split` cuts prompts) with no {fields}, of any prompt: a prompt with
         fields may begin with a fixed sentence ("I heard:"), which can then play at once."""

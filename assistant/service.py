@@ -45,15 +45,13 @@ READY_GRAMMAR_STREAMS = 10  # closed-set answers recognized at once without load
 WORKER_THREADS = 64
 
 
-def warm_up(speech: Speech, prompts: Prompts) -> None:
-    """Once the service is up, prepare what the first calls would otherwise wait for: grammar
-    decoders, a first dictation, and the fixed sentences of prompts with fields ("I heard:")."""
+def warm_up(speech: Speech) -> None:
+    """Once the service is up, load what the first calls would otherwise wait for: a first
+    dictation, grammar decoders for simultaneous answers."""
+    speech.dictation.transcribe(np.zeros(16000, dtype=np.int16))
     warm = getattr(speech.grammar, "warm", None)
     if warm is not None:
         warm(READY_GRAMMAR_STREAMS)
-    speech.dictation.transcribe(np.zeros(16000, dtype=np.int16))
-    for sentence in prompts.fixed_sentences(split_sentences):
-        speech.tts.ensure(sentence)
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:
@@ -91,10 +89,9 @@ class Service:
         log.info("loading the Piper voice and the recognizers")
         speech = Speech(build_prompt_cache(settings), grammar_engine(settings), dictation_engine(settings))
         prompts = Prompts.load()
-        for text in prompts.fixed_texts():
-            for sentence in split_sentences(text):
-                speech.tts.ensure(sentence)
-        threading.Thread(target=warm_up, args=(speech, prompts), name="warm-speech", daemon=True).start()
+        for sentence in prompts.fixed_sentences(split_sentences):
+            speech.tts.ensure(sentence)
+        threading.Thread(target=warm_up, args=(speech,), name="warm-speech", daemon=True).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))
         keeper = VoicemailKeeper(
             settings.voicemail_dir,
