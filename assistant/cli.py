@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from assistant.config import Settings
@@ -51,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     up.set_defaults(run=cmd_up)
 
     pbx = commands.add_parser("pbx", help="the lab Asterisk")
-    pbx.add_argument("action", choices=["up", "down", "status"])
+    pbx.add_argument(
+        "action", choices=["up", "down", "status", "phones"], help="phones: accounts for softphones"
+    )
     pbx.set_defaults(run=cmd_pbx)
 
     call = commands.add_parser("call", help="place a simulated call into a line and print what was heard")
@@ -327,6 +330,11 @@ def cmd_pbx(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps({"running": True, "pid": pid, "ari_url": settings.effective_ari_url}))
     elif args.action == "down":
         print(json.dumps({"stopped": lab.stop(settings)}))
+    elif args.action == "phones":
+        from assistant.pbx import softphones
+
+        for account in softphones.accounts(settings):
+            print(json.dumps({**asdict(account), "uri": account.uri}))
     else:
         print(json.dumps(lab.status(settings)))
     return 0

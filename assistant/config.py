@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     lab_sip_port: int = 5060
     lab_rtp_start: int = 10000
     lab_rtp_end: int = 10999
+    # Where the lab's own softphone extensions register (the trunk stays on loopback regardless).
+    lab_phone_bind: str = "127.0.0.1"
+    lab_phone_port: int = 5062
     debian_mirror: str | None = None
 
     # The Stasis application, the numbers it answers, and whose assistant it is.

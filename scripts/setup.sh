@@ -18,7 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 apt_packages=(debootstrap python3-venv espeak-ng sox)
-[ "$with_tests" = yes ] && apt_packages+=(postgresql chromium libreoffice-calc-nogui sqlite3)
+[ "$with_tests" = yes ] && apt_packages+=(postgresql chromium libreoffice-calc-nogui sqlite3 baresip-core)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -19,7 +19,7 @@ from assistant.pbx import lab
 
 TEST_RTP_START = 30000
 TEST_RTP_END = 30999
-SERVICE_START_TIMEOUT_S = 60.0
+SERVICE_START_TIMEOUT_S = 120.0  # it synthesizes every prompt into the fresh test lab; slow on a busy machine
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -42,6 +42,7 @@ def lab_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "ASSISTANT_LAB_NAME": f"tests-{os.getpid()}",
             "ASSISTANT_LAB_HTTP_PORT": str(free_port()),
             "ASSISTANT_LAB_SIP_PORT": str(free_port()),
+            "ASSISTANT_LAB_PHONE_PORT": str(free_port()),
             "ASSISTANT_LAB_RTP_START": str(TEST_RTP_START),
             "ASSISTANT_LAB_RTP_END": str(TEST_RTP_END),
             "ASSISTANT_API_PORT": str(free_port()),

@@ -24,6 +24,7 @@ import httpx
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
+from assistant.pbx import softphones
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +229,9 @@ def render_config(settings: Settings) -> Path:
         "lab": settings.lab_dir_in_root,
         "http_port": settings.lab_http_port,
         "sip_port": settings.lab_sip_port,
+        "phone_bind": settings.lab_phone_bind,
+        "phone_port": settings.lab_phone_port,
+        "softphones_conf": softphones.CONFIG_NAME,
         "rtp_start": settings.lab_rtp_start,
         "rtp_end": settings.lab_rtp_end,
         "ari_user": creds.user,
@@ -242,9 +246,10 @@ def render_config(settings: Settings) -> Path:
     }
     templates = resources.files("assistant.pbx") / "templates"
     for template in templates.iterdir():
-        if template.name.endswith(".conf"):
+        if template.name.endswith(".conf") and template.name != softphones.TEMPLATE:
             text = re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template.read_text())
             (lab / "etc" / template.name).write_text(text)
+    (lab / "etc" / softphones.CONFIG_NAME).write_text(softphones.render(settings))
     for name in STOCK_CONFIGS:
         shutil.copyfile(settings.lab_root / "etc" / "asterisk" / name, lab / "etc" / name)
     for name in EMPTY_CONFIGS:
@@ -361,4 +366,5 @@ def status(settings: Settings) -> dict:
         "pid": pid,
         "ari_url": settings.effective_ari_url,
         "sip": f"127.0.0.1:{settings.lab_sip_port}",
+        "softphones": f"{settings.lab_phone_bind}:{settings.lab_phone_port}",
     }
