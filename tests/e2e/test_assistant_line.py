@@ -132,6 +132,25 @@ async def test_owner_says_call_maria_garcia_and_is_put_through(service, caller, 
     assert len([r for r in service.calls() if r["number"] == MARIA]) == calls_before + 1
 
 
+async def test_dial_and_a_name_alone_are_requests_for_that_person(service, caller, phones, settings, owner):
+    """ "Dial Maria Garcia" is a name to call, not digits; so is "Maria Garcia, please" alone."""
+    phones.script(MARIA, PhoneScript(answer_after_s=1, steps=[Step(say=MARIA_SPEAKS, delay_s=1.0)], stay_s=2))
+    steps = [
+        Step(say="Dial Maria Garcia."),
+        Step(say="Maria Garcia, please.", after_hearing="anything else"),
+        Step(after_hearing="garcia speaking", hang_up_after=True),
+    ]
+
+    await caller.call(settings.assistant_line, steps, caller_number=OWNER_PHONE, max_call_s=75)
+
+    line_call = await asyncio.to_thread(line_call_from, service, OWNER_PHONE)
+    commands = [(e["action"], e["heard"]) for e in events_of(line_call, "command")]
+    assert [action for action, _ in commands[:2]] == ["call-name", "call-name"], commands
+    said = [e["text"] for e in events_of(line_call, "said")]
+    assert said.count("Calling Maria Garcia.") == 2, said
+    assert phones.rang.get(MARIA) == 2, phones.rang
+
+
 async def test_ambiguous_name_is_confirmed_and_the_second_one_is_dialed(
     service, caller, phones, settings, owner, phonebook
 ):
