@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.domain.billing import talk_seconds
 from assistant.domain.phonebook import Phonebook
 from assistant.simcall import PhoneScript, Step
-from tests.e2e.conftest import connected
+from tests.e2e.conftest import connected, event_time, export_rows_for
 
 pytestmark = pytest.mark.e2e
 
@@ -124,12 +125,23 @@ async def test_owner_says_call_maria_garcia_and_is_put_through(service, caller, 
 
     assert "garcia speaking" in words(result.heard), words(result.heard)
     assert "thanks for taking my call" in words(maria_call.heard), words(maria_call.heard)
-    said = [e["text"] for e in events_of(line_call_from(service, OWNER_PHONE), "said")]
+    assert maria_call.caller_number == settings.smart_number  # called under the owner's caller ID
+    line_call = line_call_from(service, OWNER_PHONE)
+    said = [e["text"] for e in events_of(line_call, "said")]
     assert "Calling Maria Garcia." in said, said
     placed = outbound_to(service, MARIA)
-    assert placed["contact_name"] == "Maria Garcia"
+    assert placed["contact_name"] == "Maria Garcia" and placed["line"] == settings.smart_number
     assert placed["kind"] == "outbound" and placed["answered_at"] is not None
     assert len([r for r in service.calls() if r["number"] == MARIA]) == calls_before + 1
+    # Billed once, as the outbound conversation, from Maria's answer; the owner's own session
+    # with the assistant line (around and including the same minutes) is not billed.
+    (billed,) = [row for row in export_rows_for(service, MARIA) if row["call_id"] == str(placed["id"])]
+    talk = int(billed["talk_seconds"])
+    assert billed["direction"] == "outbound" and talk == talk_seconds(placed["talk_s"]) > 0
+    bridged = (event_time(line_call, "disconnected") - event_time(line_call, "connected")).total_seconds()
+    assert abs(talk - bridged) <= 2, (talk, bridged)
+    assert line_call["kind"] == "inbound" and line_call["conversation_talk_s"] is None
+    assert str(line_call["id"]) not in {row["call_id"] for row in export_rows_for(service, OWNER_PHONE)}
 
 
 async def test_dial_and_a_name_alone_are_requests_for_that_person(service, caller, phones, settings, owner):
