@@ -13,8 +13,9 @@ from email.message import Message
 
 import pytest
 
+from assistant.domain.billing import talk_seconds
 from assistant.simcall import PhoneScript, Step
-from tests.e2e.conftest import connected
+from tests.e2e.conftest import connected, event_time, export_rows_for
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +87,12 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
         MOBILE,
         PhoneScript(
             answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
+            # The owner accepts once the whisper has offered it: a pause in the whisper (a slow
+            # sentence under load) is not the owner's turn.
+            steps=[
+                Step(dtmf="1", after_hearing="put them through"),
+                *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE),
+            ],
             stay_s=20,
         ),
     )
@@ -102,9 +108,19 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
     assert "garcia" in whisper and "court hearing" in whisper and "put them through" in whisper, whisper
     assert "hello this is alex" in words(result.heard), words(result.heard)
     assert "thanks for taking my call" in words(mobile_call.heard), words(mobile_call.heard)
+    assert mobile_call.caller_number == caller_number  # the mobile shows who is calling
     row = await asyncio.to_thread(service.call_from, caller_number, 30)
-    assert row["screening_decision"] == "ring"
+    assert row["screening_decision"] == "ring" and row["kind"] == "inbound"
     assert "hearing" in (row["transcript"] or "").lower()
+    # Billed: the accepted leg's talk time only, from the moment the owner was put through.
+    call = service.call(row["id"])
+    (accepted,) = [leg for leg in call["legs"] if leg["answered_at"]]
+    (billed,) = export_rows_for(service, caller_number)
+    talk = int(billed["talk_seconds"])
+    assert talk == talk_seconds(accepted["talk_s"]) == talk_seconds(call["conversation_talk_s"]) > 0
+    bridged = (event_time(call, "disconnected") - event_time(call, "connected")).total_seconds()
+    assert abs(talk - bridged) <= 2, (talk, bridged)
+    assert talk < call["duration_s"] - 10, (talk, call["duration_s"])  # greeting, screening, hold: not billed
 
 
 async def test_urgent_caller_who_never_says_urgent_is_put_through(
@@ -177,6 +193,11 @@ async def test_mobile_that_answers_but_never_accepts_sends_the_caller_to_voicema
     mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
     assert "contract" in body_of(mail).lower()
     assert "[Important]" in mail["Subject"] and caller_number in mail["Subject"]
+    # The mobile answered but the owner never accepted: no talk time, nothing billed.
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["kind"] == "voicemail" and row["legs"], row
+    assert not any(leg["answered_at"] for leg in row["legs"]) and row["conversation_talk_s"] is None
+    assert export_rows_for(service, caller_number) == []
 
 
 async def test_desk_phone_and_mobile_ring_together_and_the_first_to_accept_wins(
@@ -279,6 +300,12 @@ async def test_caller_hanging_up_while_recording_keeps_the_message(
 
     mail = (await asyncio.to_thread(mailbox.wait_for, mails_before + 1))[-1]
     assert "contract" in body_of(mail).lower()
+    # A voicemail-only call: the call log shows how long it lasted, the export bills none of it.
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    assert row["kind"] == "voicemail" and row["duration_s"] > 5 and row["conversation_talk_s"] is None
+    assert export_rows_for(service, caller_number) == []
+    (listed,) = export_rows_for(service, caller_number, include_unanswered="true")
+    assert (listed["talk_seconds"], listed["units"]) == ("0", "0")
 
 
 async def test_owner_pressing_3_blocks_the_number(service, caller, phones, settings, owner, caller_number):
