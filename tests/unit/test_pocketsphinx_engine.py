@@ -153,3 +153,15 @@ def test_warm_loads_decoders_for_simultaneous_utterances() -> None:
         assert stream.final().text == "yes"
     engine.warm(2)  # already there
     assert engine._grammar_pool.made == 3
+
+
+def test_decoders_that_have_heard_calls_are_taken_before_new_ones() -> None:
+    from assistant.speech.asr.pocketsphinx_engine import _Pool
+
+    made = iter(range(100))
+    pool = _Pool(lambda: next(made))
+    used = pool.take()
+    pool.give_back(used)
+    pool.fill(4)
+    assert pool.made == 4
+    assert pool.take() == used

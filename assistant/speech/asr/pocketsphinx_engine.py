@@ -213,13 +213,16 @@ class _Pool(Generic[T]):
         return self._make()
 
     def fill(self, count: int) -> None:
-        """Make items until `count` have been made in all."""
+        """Make items until `count` have been made in all; used ones stay first in line (a decoder
+        that has heard calls has adapted its normalization to them, a new one has not)."""
         while True:
             with self._lock:
                 if self.made >= count:
                     return
                 self.made += 1
-            self.give_back(self._make())
+            item = self._make()
+            with self._lock:
+                self._idle.insert(0, item)
 
     def give_back(self, item: T) -> None:
         with self._lock:

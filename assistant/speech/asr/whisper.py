@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.speech.asr.whisper_engine import SAMPLE_RATE_HZ, WhisperEngine, bundled_model_path
+from assistant.speech.asr.whisper_engine import SAMPLE_RATE_HZ, WINDOW_S, WhisperEngine, bundled_model_path
 
 __all__ = ["SAMPLE_RATE_HZ", "WhisperDictation", "bundled_model_path"]
 
@@ -21,7 +21,9 @@ class WhisperDictation:
     name = "whisper-tiny.en"
 
     def __init__(self, model_path: Path | None = None, threads: int = 2) -> None:
-        self.engine = WhisperEngine(model_path, threads)
+        # Full 30 s windows: the simulated caller's ears judge what the assistant said after the
+        # call, where time does not count, so they stay the instrument they were.
+        self.engine = WhisperEngine(model_path, threads, min_window_s=WINDOW_S)
 
     def transcribe(self, audio: np.ndarray) -> str:
         """Transcribe mono float32 samples at 16 kHz (blocking; call it from a worker thread)."""
