@@ -208,8 +208,13 @@ def write_set(name: str, sentences: list[tuple[str, bool]]) -> None:
         soundfile.write(str(folder / wav), audio, RATE_HZ, subtype="PCM_16")
         lines.append(
             json.dumps(
-                {"audio": wav, "important": important, "text": text, "speaker": speaker.name,
-                 "snr_db": line.snr_db}
+                {
+                    "audio": wav,
+                    "important": important,
+                    "text": text,
+                    "speaker": speaker.name,
+                    "snr_db": line.snr_db,
+                }
             )
         )
     (folder / "cases.jsonl").write_text("\n".join(lines) + "\n")

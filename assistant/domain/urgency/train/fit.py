@@ -27,9 +27,7 @@ class SparseRows:
         return np.bincount(self.rows, weights=self.values * weights[self.columns], minlength=self.n)
 
     def gradient(self, residuals: np.ndarray) -> np.ndarray:
-        return np.bincount(
-            self.columns, weights=self.values * residuals[self.rows], minlength=BUCKETS
-        )
+        return np.bincount(self.columns, weights=self.values * residuals[self.rows], minlength=BUCKETS)
 
 
 def fit(
