@@ -52,6 +52,7 @@ def warm_up(speech: Speech) -> None:
     warm = getattr(speech.grammar, "warm", None)
     if warm is not None:
         warm(READY_GRAMMAR_STREAMS)
+    log.info("speech warmed up")
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings:

@@ -127,6 +127,7 @@ class ServiceProcess:
         self.http = httpx.Client(base_url=self.api, headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
     def start(self) -> None:
+        log_start = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "up"],
@@ -137,6 +138,19 @@ class ServiceProcess:
         )
         log.close()
         self.wait_healthy()
+        self.wait_warmed_up(log_start)
+
+    def wait_warmed_up(self, log_start: int, timeout_s: float = SERVICE_START_TIMEOUT_S) -> None:
+        """Calls are placed once the service has warmed its recognizers, as in its steady state:
+        the warm-up's CPU would otherwise slow the first calls' recognition on a 2-core machine."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            with open(self.log_path, "rb") as handle:
+                handle.seek(log_start)
+                if b"speech warmed up" in handle.read():
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"service did not warm up in {timeout_s} s:\n{self.log_tail()}")
 
     def wait_healthy(self, timeout_s: float = SERVICE_START_TIMEOUT_S) -> None:
         deadline = time.monotonic() + timeout_s
