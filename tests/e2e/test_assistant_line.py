@@ -113,9 +113,9 @@ def talking(line: str) -> list[Step]:
 
 KNOWN_RECOGNITION_DEFECT = pytest.mark.xfail(
     strict=False,
-    reason="open defect: in a run from a fresh clone the spoken command is misheard (a label such as "
-    "'office' added to 'Dial Maria Garcia', nothing dialed) or the voicemail transcript is not read, "
-    "while the same tests pass in a long-used checkout; cause not found yet",
+    reason="open defect, intermittent (most runs from a fresh clone): the spoken command is misheard "
+    "(a label such as 'office' added to 'Dial Maria Garcia', nothing dialed) or the voicemail "
+    "transcript is not read; cause not found yet",
 )
 
 
