@@ -13,27 +13,13 @@ from assistant.domain.routing import Route
 
 STRATEGIES = ("together", "priority")
 MAX_DEVICES = 3
-MIN_RING_S = 5
-MAX_RING_S = 60
+RING_SECONDS_RANGE = (5, 60)  # per device; for the settings schema to check, as it checks ring_timeout_s
 
 
 @dataclass(frozen=True)
 class Stage:
     routes: tuple[Route, ...]
     seconds: int
-
-
-def strategy_errors(strategy: str, device_seconds: list[int]) -> list[str]:
-    """What is wrong with a ring setting, as messages for the owner (empty when it is valid)."""
-    errors = []
-    if strategy not in STRATEGIES:
-        errors.append(f"unknown ring strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
-    if len(device_seconds) > MAX_DEVICES:
-        errors.append(f"at most {MAX_DEVICES} ring devices, got {len(device_seconds)}")
-    for position, seconds in enumerate(device_seconds, start=1):
-        if not MIN_RING_S <= seconds <= MAX_RING_S:
-            errors.append(f"device {position}: ring seconds must be {MIN_RING_S}-{MAX_RING_S}, got {seconds}")
-    return errors
 
 
 def ring_stages(strategy: str, routes: tuple[Route, ...], seconds: tuple[int, ...]) -> tuple[Stage, ...]:
