@@ -683,16 +683,8 @@ def on_a_line(speech: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(np.round(audio), -32768, 32767).astype(np.int16)
 
 
-def trim_silence(speech: np.ndarray, threshold: int = 200) -> np.ndarray:
-    """Piper's own leading and trailing silence cut (the pauses are added back by on_a_line)."""
-    loud = np.flatnonzero(np.abs(speech.astype(np.int32)) > threshold)
-    if loud.size == 0:
-        return speech
-    margin = int(0.05 * RATE_HZ)
-    return speech[max(loud[0] - margin, 0) : loud[-1] + margin]
-
-
 def main() -> None:
+    from assistant.eval.speakers import trim_silence
     from assistant.speech.tts import Synthesizer
 
     parser = argparse.ArgumentParser(description="write the name-dialing fixtures")

@@ -52,7 +52,7 @@ class Speaker:
         speech = _piper(text, self.speed, self.variation) if self.engine == "piper" else self._espeak(text)
         if self.pitch_cents:
             speech = _pitch_shift(speech, self.pitch_cents)
-        return _trim(speech)
+        return trim_silence(speech)
 
     def _espeak(self, text: str) -> np.ndarray:
         words_per_minute = str(int(round(165 * self.speed)))
@@ -158,7 +158,8 @@ def _coloured_noise(length: int, rng: np.random.Generator) -> np.ndarray:
     return (noise / (np.sqrt(np.mean(noise**2)) or 1.0)).astype(np.float32)
 
 
-def _trim(speech: np.ndarray, threshold: int = 200) -> np.ndarray:
+def trim_silence(speech: np.ndarray, threshold: int = 200) -> np.ndarray:
+    """The synthesizer's own leading and trailing silence cut (a line adds its pauses back)."""
     loud = np.flatnonzero(np.abs(speech.astype(np.int32)) > threshold)
     if loud.size == 0:
         return speech
