@@ -9,8 +9,10 @@ from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import Context, CurrentCaller
+from api.auth import Caller, Context, CurrentCaller
+from api.handlers import field_error
 from api.schemas import error_responses
+from assistant.domain.credentials import MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, check_password_policy
 from assistant.errors import AssistantError
 from assistant.store.users import LoginResult
 
@@ -46,6 +48,23 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: str | None
+
+
+class PasswordChange(BaseModel):
+    """The current password, to show it is the owner, and the new one."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"current_password": "correct horse battery", "new_password": "a longer passphrase"}]
+        },
+    )
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+NEW_PASSWORD_RULE = f"must have {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters, not only spaces"
 
 
 class Me(BaseModel):
@@ -106,3 +125,37 @@ async def revoke_token(caller: CurrentCaller, context: Context) -> Response:
 def me(caller: CurrentCaller) -> Me:
     """Return the authenticated account."""
     return Me(id=caller.account.id, email=caller.account.email, name=caller.account.name)
+
+
+async def change_password(context, caller: Caller, current_password: str, new_password: str) -> None:
+    """Check the current password (failures count toward the login lockout), then set the new one.
+
+    The credential of this request (session or bearer token) stays valid; every other session and
+    token of the account ends, so a browser or client that knew the old password is logged out.
+
+    Raises:
+        RequestValidationError: 422 naming ``current_password`` or ``new_password``.
+        AssistantError: ``login-locked`` (429) after too many wrong passwords.
+    """
+    try:
+        check_password_policy(new_password)
+    except ValueError:
+        raise field_error("new_password", NEW_PASSWORD_RULE) from None
+    try:
+        await check_login(context, caller.account.email, current_password)
+    except AssistantError as exc:
+        if exc.code != "unauthenticated":
+            raise
+        raise field_error("current_password", "this is not your current password") from None
+    if new_password == current_password:
+        raise field_error("new_password", "must differ from the current password")
+    keep = caller.session_token or caller.bearer_token or ""
+    await run_in_threadpool(context.users.change_password, caller.account.id, new_password, keep=keep)
+
+
+@router.post("/password", status_code=204, responses=error_responses(401, 403, 422, 429))
+async def set_password(body: PasswordChange, caller: CurrentCaller, context: Context) -> Response:
+    """Change the account's password. The session or token of this request stays valid; every other
+    session and token of the account is ended."""
+    await change_password(context, caller, body.current_password, body.new_password)
+    return Response(status_code=204)

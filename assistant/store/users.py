@@ -183,6 +183,31 @@ class Users:
             session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
             session.execute(delete(LoginAttempt).where(LoginAttempt.key == user.email))
 
+    def change_password(self, account_id: int, new_password: str, *, keep: str) -> None:
+        """Replace the password of an account whose current password the caller has already shown.
+
+        Every session and bearer token of the account ends except ``keep``: the session cookie or
+        the bearer token the change was made with.
+
+        Raises:
+            AssistantError: ``not-found``, or ``bad-password`` for a password the policy refuses.
+        """
+        try:
+            check_password_policy(new_password)
+        except ValueError as exc:
+            raise AssistantError("bad-password", str(exc)) from None
+        kept = token_digest(keep)
+        with self._store.write() as session:
+            user = session.get(User, account_id)
+            if user is None:
+                raise AssistantError("not-found", f"no user with id {account_id}")
+            user.password_hash = hash_password(new_password)
+            session.execute(
+                delete(AuthSession).where(AuthSession.user_id == account_id, AuthSession.digest != kept)
+            )
+            session.execute(delete(ApiToken).where(ApiToken.user_id == account_id, ApiToken.digest != kept))
+        logger.info("user %s changed their password; their other sessions and tokens ended", account_id)
+
     def set_pin(self, email: str, pin: str | None) -> None:
         """Set (or with None, remove) the PIN of a user's assistant line; clears its lockouts.
 
