@@ -30,6 +30,7 @@ _STATUS_BY_CODE = {
     "no-number": 409,
     "line-taken": 409,
     "user-exists": 409,
+    "webphone-taken": 409,
     "payload-too-large": 413,
     "unsupported-media": 415,
     "login-locked": 429,

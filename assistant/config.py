@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # Where the lab's own softphone extensions register (the trunk stays on loopback regardless).
     lab_phone_bind: str = "127.0.0.1"
     lab_phone_port: int = 5062
+    # The portal's WebPhone: Asterisk's HTTPS server (secure websocket for SIP over WebRTC), loopback only.
+    lab_https_port: int = 8089
     debian_mirror: str | None = None
 
     # The Stasis application, the numbers it answers, and whose assistant it is.

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from assistant.call import Call, CallerHungUp, Recording, Speech
 from assistant.config import Settings
+from assistant.domain.caller_id import owned_numbers
 from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.routing import Route, reachable_routes
 from assistant.flows.assistant_line import assistant_line
@@ -24,6 +25,7 @@ from assistant.flows.desk import desk_call
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
 from assistant.office import Recognizers, StoreOffice
+from assistant.pbx import webphone
 from assistant.prompts import Prompts
 from assistant.store.calls import CallLog
 from assistant.store.line_access import LineAccess
@@ -62,6 +64,18 @@ class Parts:
     line_access: LineAccess
     voicemails: VoicemailStore
     recognizers: Recognizers
+
+
+def owner_numbers(view: OwnerSettingsView) -> tuple[str, ...]:
+    """The numbers the owner may show as caller ID."""
+    return owned_numbers(
+        view.smart_number, view.extra_lines, view.local_numbers, view.mobile, view.registered_phones
+    )
+
+
+def placed_by(extension: str) -> str:
+    """How the call log names the phone a call was placed from."""
+    return "webphone" if extension == webphone.EXTENSION else f"desk phone {extension}"
 
 
 def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerProfile:
@@ -213,7 +227,15 @@ class CallHandler:
         contact = (
             await asyncio.to_thread(owners.contact_for, call.owner_id, number) if call.owner_id else None
         )
-        await desk_call(call, owner, number, contact.name if contact else None)
+        requested = call.info.args[1] if len(call.info.args) > 1 else ""
+        await desk_call(
+            call,
+            owner,
+            number,
+            contact.name if contact else None,
+            requested_caller_id=requested or None,
+            owned_numbers=owner_numbers(view) if view is not None else (),
+        )
 
     def _office(self, owner: OwnerProfile) -> StoreOffice:
         parts = self.parts
@@ -246,7 +268,7 @@ class CallHandler:
             for leg in call.legs:
                 await leg.close()
                 if leg.callee is not None:
-                    await self._log_placed_call(call, leg, f"desk phone {desk_extension(call.info.name)}")
+                    await self._log_placed_call(call, leg, placed_by(desk_extension(call.info.name)))
             log.info("desk call %s ended: %s", call.info.id, outcome)
             return
         if call.answered_at is not None:

@@ -43,6 +43,7 @@ def lab_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             "ASSISTANT_LAB_HTTP_PORT": str(free_port()),
             "ASSISTANT_LAB_SIP_PORT": str(free_port()),
             "ASSISTANT_LAB_PHONE_PORT": str(free_port()),
+            "ASSISTANT_LAB_HTTPS_PORT": str(free_port()),
             "ASSISTANT_LAB_RTP_START": str(TEST_RTP_START),
             "ASSISTANT_LAB_RTP_END": str(TEST_RTP_END),
             "ASSISTANT_API_PORT": str(free_port()),

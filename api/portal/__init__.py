@@ -13,9 +13,11 @@ PORTAL_DIR = Path(__file__).resolve().parent
 def install_portal(app: FastAPI) -> None:
     """Serve the portal's pages under ``/portal/`` and its static files under ``/portal/static/``."""
     from api.portal.pages import install_login_redirect, router
+    from api.portal.phone_page import router as phone_router
     from api.portal.profile_page import router as profile_router
 
     install_login_redirect(app)
     app.mount("/portal/static", StaticFiles(directory=PORTAL_DIR / "static"), name="portal-static")
     app.include_router(router)
+    app.include_router(phone_router)
     app.include_router(profile_router)

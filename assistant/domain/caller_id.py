@@ -50,8 +50,16 @@ def local_number_for(callee: str, local_numbers: Iterable[str]) -> str | None:
     return next((number for number in local_numbers if area_code(number) == wanted), None)
 
 
-def outbound_caller_id(owner: OwnerProfile, callee: str) -> str:
-    """Return the caller ID for a call the owner places to `callee` (E.164), or WITHHELD."""
+def outbound_caller_id(
+    owner: OwnerProfile, callee: str, requested: str | None = None, owned: Iterable[str] = ()
+) -> str:
+    """Return the caller ID for a call the owner places to `callee` (E.164), or WITHHELD.
+
+    A number chosen for this one call (`requested`, from the WebPhone) is shown when it is one of
+    the `owned` numbers; anything else is ignored in favour of the rules below.
+    """
+    if requested and requested in set(owned):
+        return requested
     if not owner.show_caller_id:
         return WITHHELD
     if owner.local_id:

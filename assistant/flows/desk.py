@@ -14,8 +14,19 @@ from assistant.flows.assistant_line import OUTBOUND_RING_S, answered_unless_call
 log = logging.getLogger(__name__)
 
 
-async def desk_call(call: Call, owner: OwnerProfile | None, number: str, name: str | None = None) -> None:
-    """Ring `number` while the desk phone hears ringing; put them together when it answers."""
+async def desk_call(
+    call: Call,
+    owner: OwnerProfile | None,
+    number: str,
+    name: str | None = None,
+    *,
+    requested_caller_id: str | None = None,
+    owned_numbers: tuple[str, ...] = (),
+) -> None:
+    """Ring `number` while the desk phone hears ringing; put them together when it answers.
+
+    `requested_caller_id` (the WebPhone's choice) is shown if it is among `owned_numbers`.
+    """
     if owner is None or not number:
         log.warning("desk call %s to %r: no owner has this extension", call.info.id, number)
         await call.hangup()
@@ -23,7 +34,7 @@ async def desk_call(call: Call, owner: OwnerProfile | None, number: str, name: s
     leg = await call.dial(
         dial_target(number),
         "outbound",
-        caller_id=outbound_caller_id(owner, number),
+        caller_id=outbound_caller_id(owner, number, requested_caller_id, owned_numbers),
         timeout_s=OUTBOUND_RING_S,
     )
     if leg is None:

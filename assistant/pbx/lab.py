@@ -24,7 +24,7 @@ import httpx
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.pbx import softphones
+from assistant.pbx import softphones, webphone
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +232,9 @@ def render_config(settings: Settings) -> Path:
         "phone_bind": settings.lab_phone_bind,
         "phone_port": settings.lab_phone_port,
         "softphones_conf": softphones.CONFIG_NAME,
+        "webphone_conf": webphone.CONFIG_NAME,
+        "https_port": settings.lab_https_port,
+        **webphone.install_certificate(settings),
         "rtp_start": settings.lab_rtp_start,
         "rtp_end": settings.lab_rtp_end,
         "ari_user": creds.user,
@@ -246,10 +249,11 @@ def render_config(settings: Settings) -> Path:
     }
     templates = resources.files("assistant.pbx") / "templates"
     for template in templates.iterdir():
-        if template.name.endswith(".conf") and template.name != softphones.TEMPLATE:
+        if template.name.endswith(".conf") and template.name not in (softphones.TEMPLATE, webphone.TEMPLATE):
             text = re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), template.read_text())
             (lab / "etc" / template.name).write_text(text)
     (lab / "etc" / softphones.CONFIG_NAME).write_text(softphones.render(settings))
+    (lab / "etc" / webphone.CONFIG_NAME).write_text(webphone.render(settings))
     for name in STOCK_CONFIGS:
         shutil.copyfile(settings.lab_root / "etc" / "asterisk" / name, lab / "etc" / name)
     for name in EMPTY_CONFIGS:
@@ -367,4 +371,5 @@ def status(settings: Settings) -> dict:
         "ari_url": settings.effective_ari_url,
         "sip": f"127.0.0.1:{settings.lab_sip_port}",
         "softphones": f"{settings.lab_phone_bind}:{settings.lab_phone_port}",
+        "webphone": webphone.account(settings).websocket_url,
     }

@@ -68,6 +68,16 @@ def test_caller_id_off_withholds_the_number_and_disables_local_id() -> None:
     assert outbound_caller_id(OwnerProfile(smart_number=""), "+12125550199") == WITHHELD  # nothing to show
 
 
+def test_a_number_chosen_for_the_call_is_shown_only_if_the_owner_owns_it() -> None:
+    owned = (SMART, *LOCALS)
+    callee = "+12125550199"
+    assert outbound_caller_id(owner(), callee, "+13105550143", owned) == "+13105550143"  # over Local ID
+    assert outbound_caller_id(owner(show_caller_id=False), callee, SMART, owned) == SMART
+    assert outbound_caller_id(owner(), callee, "+19995550000", owned) == "+12125550142"  # not theirs
+    assert outbound_caller_id(owner(), callee, None, owned) == "+12125550142"
+    assert outbound_caller_id(owner(show_caller_id=False), callee, "", owned) == WITHHELD
+
+
 def test_forwarded_calls_show_the_caller_unless_the_owner_chose_the_smart_number() -> None:
     assert forwarded_caller_id(owner(), "+12025550123") == "+12025550123"
     assert forwarded_caller_id(owner(forward_caller_id="smart_number"), "+12025550123") == SMART
