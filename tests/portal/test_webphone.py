@@ -210,7 +210,7 @@ async def test_the_dial_pad_calls_out_under_the_chosen_caller_id_and_it_is_logge
     placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE)
     assert placed["kind"] == "outbound" and placed["line"] == LOCAL_NUMBER, placed
     assert placed["answered_at"] and placed["outcome"] == "completed", placed
-    assert {"event": "placed", "by": "webphone", "to": CALLEE} in placed["events"], placed
+    assert [e for e in placed["events"] if e["event"] == "placed" and e["by"] == "webphone"], placed
     assert placed["talk_s"] and float(placed["talk_s"]) > 0, placed
 
 
@@ -223,3 +223,24 @@ def finished_outbound_to(service, number: str, timeout_s: float = 15.0) -> dict:
         if time.monotonic() > deadline:
             raise AssertionError(f"no finished outbound call to {number}")
         time.sleep(0.2)
+
+
+async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
+    service, caller, phones, lab_owner, phone_page, owner_uses_the_webphone
+):
+    (await e2e.connected(phones)).reset()
+    phones.script(CALLEE, PhoneScript(answer_after_s=1, steps=[Step(say=CALLEE_LINE, delay_s=1.0)], stay_s=3))
+    reply = service.http.post("/contacts", json={"name": "Dana Webphone", "phone": CALLEE})
+    assert reply.status_code in (201, 409), reply.text  # 409: an earlier run's contact
+    page = phone_page
+    await open_phone(page, service, lab_owner)
+    await page.get_by_role("navigation").get_by_role("link", name="Contacts").click()
+    await page.get_by_role("row").filter(has_text="Dana Webphone").get_by_role("cell", name=CALLEE).dblclick()
+
+    await page.wait_for_url(f"{service.api}/portal/phone")
+    await page.locator("#call-state").filter(has_text="connected").wait_for(timeout=30_000)
+    assert await page.get_by_label("Phone number").input_value() == CALLEE
+    (answered,) = await phones.answered_calls(CALLEE)
+    assert answered.answered, answered
+    placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE)
+    assert {"event": "placed", "by": "webphone", "to": "Dana Webphone"} in placed["events"], placed

@@ -35,3 +35,13 @@ document.querySelectorAll("audio[data-voicemail-id]").forEach((audio) => {
     });
   }, { once: true });
 });
+
+// Double-clicking a contact calls them from the phone page (the number travels in this tab's
+// session storage, so only the portal itself can ask the phone to dial).
+document.querySelectorAll("tr[data-dial]").forEach((row) => {
+  row.addEventListener("dblclick", (event) => {
+    if (event.target.closest("a, button, form")) return;
+    sessionStorage.setItem("webphone-dial", row.dataset.dial);
+    window.location.assign("/portal/phone");
+  });
+});

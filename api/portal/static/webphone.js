@@ -43,6 +43,16 @@ function showStatus(text) {
 function presence() {
   if (!registerer || registerer.state !== RegistererState.Registered) return;
   showStatus($("dnd").checked ? "Do Not Disturb" : "Online");
+  dialRequested();
+}
+
+// A contact double-clicked on the contacts page: call them once the phone is online.
+function dialRequested() {
+  const number = sessionStorage.getItem("webphone-dial");
+  if (!number) return;
+  sessionStorage.removeItem("webphone-dial");
+  $("number").value = number;
+  call();
 }
 
 function callerIdChoices() {
