@@ -17,7 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 2
 fi
 
-apt_packages=(debootstrap python3-venv espeak-ng sox)
+apt_packages=(debootstrap python3-venv espeak-ng sox openssl)
 [ "$with_tests" = yes ] && apt_packages+=(postgresql chromium libreoffice-calc-nogui sqlite3 baresip-core)
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -137,6 +137,14 @@ async def test_the_smart_number_rings_the_browser_and_the_owner_takes_the_call_t
     await open_phone(page, service, lab_owner)
     assert "200" in service.http.get("/settings").json()["extensions"]
     await shot(page, "webphone-01-online")
+    # Do Not Disturb is the owner's own setting (the Smart Number then rings nobody): on, and off again.
+    status = page.locator("#phone-status")
+    await page.get_by_label("Do Not Disturb").check()
+    await status.filter(has_text="Do Not Disturb").wait_for()
+    assert service.http.get("/settings").json()["do_not_disturb"] is True
+    await page.get_by_label("Do Not Disturb").uncheck()
+    await status.filter(has_text="Online").wait_for()
+    assert service.http.get("/settings").json()["do_not_disturb"] is False
     steps = [
         Step(say=CALLER_LINE, after_hearing="this is alex"),
         Step(say=CALLER_LINE, delay_s=3),
