@@ -51,7 +51,7 @@ class WebphoneAccount:
     @property
     def certificate_page(self) -> str:
         """Opened once in the browser to accept the lab's self-signed certificate."""
-        return f"https://{self.host}:{self.https_port}/httpstatus"
+        return f"https://{self.host}:{self.https_port}/ws"
 
 
 def _secrets_dir(settings: Settings) -> Path:
