@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, cre
 from api.schemas import ShortText, clean_multiline
 from assistant.domain import caller_id
 from assistant.domain import owner_settings as rules
+from assistant.domain import ring_strategy as ring_rules
 
 NumberList = Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
 
@@ -30,6 +31,8 @@ EXAMPLE = {
     "blocked_numbers": [],
     "do_not_disturb": False,
     "ring_timeout_s": 28,
+    "ring_strategy": "priority",
+    "ring_seconds": {"mobile": 20, "101": 15},
     "greeting_text": None,
     "notification_emails": ["alex@example.com"],
     "importance_words": list(rules.DEFAULT_IMPORTANCE_WORDS),
@@ -83,7 +86,27 @@ class SettingsDoc(BaseModel):
     vip_numbers: NumberList = Field(description="Always ring, never asked")
     blocked_numbers: NumberList = Field(description="Never ring; straight to voicemail")
     do_not_disturb: bool
-    ring_timeout_s: int = Field(ge=rules.RING_TIMEOUT_RANGE_S[0], le=rules.RING_TIMEOUT_RANGE_S[1])
+    ring_timeout_s: int = Field(
+        ge=rules.RING_TIMEOUT_RANGE_S[0],
+        le=rules.RING_TIMEOUT_RANGE_S[1],
+        description="How long the phones ring; also the seconds of a device without its own ring_seconds",
+    )
+    ring_strategy: Literal["together", "priority"] = Field(
+        default=ring_rules.DEFAULT_STRATEGY,
+        description="together: all devices ring at once (for the longest of their seconds); priority: one "
+        "after another, each alone for its own seconds, the mobile first, then the extensions in order",
+    )
+    ring_seconds: Annotated[
+        dict[
+            str,
+            Annotated[int, Field(ge=ring_rules.RING_SECONDS_RANGE[0], le=ring_rules.RING_SECONDS_RANGE[1])],
+        ],
+        Field(max_length=ring_rules.MAX_DEVICES),
+    ] = Field(
+        default_factory=dict,
+        description='Seconds each device rings, 5 to 60: "mobile" or an extension such as "101"; a device '
+        "left out rings for ring_timeout_s",
+    )
     greeting_text: str | None = Field(
         max_length=rules.MAX_TEXT_LEN, description="Voicemail greeting; default when null"
     )
@@ -160,8 +183,29 @@ class SettingsDoc(BaseModel):
 
     @field_validator("extensions")
     @classmethod
-    def _extensions(cls, value: list[str]) -> list[str]:
-        return rules.check_extensions(value)
+    def _extensions(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        extensions = rules.check_extensions(value)
+        devices = len(extensions) + (1 if info.data.get("mobile") else 0)
+        if devices > ring_rules.MAX_DEVICES:
+            raise ValueError(
+                f"at most {ring_rules.MAX_DEVICES} devices ring in all (the mobile and the extensions); "
+                f"this would be {devices}"
+            )
+        return extensions
+
+    @field_validator("ring_seconds")
+    @classmethod
+    def _ring_seconds(cls, value: dict[str, int], info: ValidationInfo) -> dict[str, int]:
+        if "extensions" not in info.data:
+            return value  # the extensions are wrong: that field's error is the one to fix first
+        devices = ring_rules.devices_in_order(info.data.get("mobile"), tuple(info.data["extensions"]))
+        unknown = [device for device in value if device not in devices]
+        if unknown:
+            raise ValueError(
+                f"{', '.join(map(repr, unknown))} is not one of your ring devices: use "
+                + (" or ".join(map(repr, devices)) if devices else "a mobile or extension set first")
+            )
+        return {device: value[device] for device in devices if device in value}
 
     @field_validator("greeting_text")
     @classmethod

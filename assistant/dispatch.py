@@ -93,6 +93,8 @@ def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerPr
         blocked_numbers=view.blocked_numbers,
         do_not_disturb=view.do_not_disturb,
         ring_timeout_s=float(view.ring_timeout_s),
+        ring_strategy=view.ring_strategy,
+        ring_seconds=view.ring_seconds,
         greeting=view.greeting_text,
         notify_emails=view.notification_emails,
         importance_words=view.importance_words,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import time
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -290,6 +292,8 @@ class PhoneCall:
     heard: list[Heard]
     ended_by: str
     caller_number: str = ""  # the caller ID the phone showed
+    rang_at: datetime | None = None  # when it started ringing
+    ended_at: datetime | None = None  # when its channel was gone (stopped ringing, or hung up)
 
 
 class SimulatedPhones:
@@ -335,8 +339,11 @@ class SimulatedPhones:
         self.rang[number] = self.rang.get(number, 0) + 1
         outcome = asyncio.get_running_loop().create_future()
         self.calls.setdefault(number, []).append(outcome)
+        rang_at = datetime.now(UTC)
         try:
-            outcome.set_result(await self._answer(call, number))
+            result = await self._answer(call, number)
+            ended_at = call.channel.gone_at or datetime.now(UTC)
+            outcome.set_result(dataclasses.replace(result, rang_at=rang_at, ended_at=ended_at))
         except BaseException as exc:
             outcome.set_exception(exc)
             raise

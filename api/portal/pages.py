@@ -24,6 +24,12 @@ from api.auth import CSRF_FIELD, SESSION_COOKIE, Caller, check_csrf
 from api.contact_schemas import ContactIn, contact_public, storage_values
 from api.context import AppContext, get_context
 from api.portal import PORTAL_DIR
+from api.portal.ring_form import (
+    ring_devices,
+    ring_seconds_errors,
+    ring_seconds_from_form,
+    ring_seconds_values,
+)
 from api.routes.auth import check_login
 from api.routes.calls import local_range
 from api.routes.settings import current_settings, save_settings
@@ -532,6 +538,8 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
     for name in current:
         if name in BOOL_SETTINGS:
             changes[name] = form.get(name) in ("on", "true", "1")
+        elif name == "ring_seconds":
+            changes[name] = ring_seconds_from_form(form)
         elif name not in form:
             continue
         elif name in LIST_SETTINGS:
@@ -557,7 +565,7 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
     try:
         await run_in_threadpool(save_settings, context, caller.owner_id, changes)
     except RequestValidationError as exc:
-        errors = errors_by_field(exc)
+        errors = {**errors_by_field(exc), **ring_seconds_errors(exc.errors())}
     except AssistantError as exc:
         if exc.code != "line-taken":
             raise
@@ -570,9 +578,11 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
 
 
 def _settings_form_values(settings: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"ring_devices": ring_devices(settings)}
     for name, value in settings.items():
-        if name in LIST_SETTINGS:
+        if name == "ring_seconds":
+            values.update(ring_seconds_values(value))
+        elif name in LIST_SETTINGS:
             values[name] = "\n".join(str(item) for item in value)
         elif value is None:
             values[name] = ""

@@ -48,9 +48,20 @@ def save_settings(context: AppContext, owner_id: int, changes: dict[str, Any]) -
     for name in READ_ONLY:
         changes.pop(name, None)
     merged = {**current_settings(context, owner_id), **changes}
+    if "ring_seconds" not in changes:
+        merged["ring_seconds"] = seconds_of_remaining_devices(merged)
     doc = validate_settings(merged)
     view = context.owner_settings.update(owner_id, {**doc.model_dump(exclude=set(READ_ONLY)), **pin_change})
     return SettingsDoc.model_validate(view.as_dict())
+
+
+def seconds_of_remaining_devices(settings: dict[str, Any]) -> Any:
+    """The stored ring seconds of the devices still set: a removed extension's seconds go with it."""
+    seconds = settings.get("ring_seconds")
+    if not isinstance(seconds, dict) or not isinstance(settings.get("extensions"), list):
+        return seconds
+    devices = {"mobile" if settings.get("mobile") else None, *map(str, settings["extensions"])}
+    return {device: secs for device, secs in seconds.items() if device in devices}
 
 
 @router.get("", response_model=SettingsDoc)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from assistant.domain.importance import DEFAULT_IMPORTANCE_WORDS
 
@@ -21,6 +22,8 @@ class OwnerProfile:
     blocked_numbers: tuple[str, ...] = ()
     do_not_disturb: bool = False
     ring_timeout_s: float = RING_TIMEOUT_S
+    ring_strategy: str = "together"  # or "priority": the mobile, then each extension, one after another
+    ring_seconds: Mapping[str, int] = field(default_factory=dict)  # per device ("mobile", "101")
     greeting: str | None = None
     notify_emails: tuple[str, ...] = ()
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS

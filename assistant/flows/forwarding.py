@@ -1,5 +1,6 @@
-"""Ringing the owner: every route at once, a whisper on the leg that answers, the caller connected
-only after the owner accepts. An answer with no choice (a mobile's voicemail) counts as no answer."""
+"""Ringing the owner, stage by stage (every device at once, or one after another by priority), a
+whisper on the leg that answers, the caller connected only after the owner accepts. An answer with
+no choice (a mobile's voicemail) counts as no answer, and ringing goes on with the next stage."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from assistant.call import Call, CallerHungUp
-from assistant.domain.routing import Route
+from assistant.domain.ring_strategy import Stage
 from assistant.grammars import load_choices
 
 log = logging.getLogger(__name__)
 
 WHISPER_REPEATS = 2  # the whisper is said up to three times
 ANSWER_SETTLE_S = 0.6  # the first moments after a phone answers are often lost on the way
+OFFER_LIMIT_S = 45.0  # a phone that answered before its ring time ran out: how long its whisper may go on
 
 
 @dataclass
@@ -29,21 +31,35 @@ class RingResult:
 
 
 async def ring_owner(
-    call: Call, routes: tuple[Route, ...], *, timeout_s: float, caller_id: str, who: str, about: str
+    call: Call, stages: tuple[Stage, ...], *, caller_id: str, who: str, about: str
 ) -> RingResult:
-    """Ring all routes together until one accepts (or declines), or `timeout_s` passes."""
+    """Ring stage after stage (all devices at once, or one at a time) until one accepts or declines."""
+    for stage in stages:
+        result = await _ring_stage(call, stage, caller_id=caller_id, who=who, about=about)
+        if result.outcome != "no-answer":
+            break
+    else:
+        result = RingResult("no-answer")
+    call.log_event("ring-result", outcome=result.outcome, leg=result.label)
+    return result
+
+
+async def _ring_stage(call: Call, stage: Stage, *, caller_id: str, who: str, about: str) -> RingResult:
+    """Ring the stage's routes for its seconds; a leg that answered in time may finish its whisper."""
     decided: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
     legs = [
         leg
-        for route in routes
-        if (leg := await call.dial(route.target, route.label, caller_id=caller_id, timeout_s=timeout_s))
+        for route in stage.routes
+        if (leg := await call.dial(route.target, route.label, caller_id=caller_id, timeout_s=stage.seconds))
     ]
     tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about)) for leg in legs]
     caller_left = asyncio.ensure_future(call.wait_gone())
     try:
         done, _ = await asyncio.wait(
-            {decided, caller_left}, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED
+            {decided, caller_left}, timeout=stage.seconds, return_when=asyncio.FIRST_COMPLETED
         )
+        if not done:
+            done = await _answered_legs_finish(legs, tasks, {decided, caller_left})
         if caller_left in done:
             raise CallerHungUp(call.info.id)
         result = decided.result() if decided in done else RingResult("no-answer")
@@ -59,8 +75,25 @@ async def ring_owner(
                 with contextlib.suppress(Exception):
                     await leg.hangup()
         await asyncio.gather(*tasks, return_exceptions=True)
-    call.log_event("ring-result", outcome=result.outcome, leg=result.label)
     return result
+
+
+async def _answered_legs_finish(
+    legs: list[Call], tasks: list[asyncio.Task], ends: set[asyncio.Future]
+) -> set[asyncio.Future]:
+    """After the ring time: wait while a leg that answered in time is still whispering (up to a limit)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OFFER_LIMIT_S
+    while (remaining := deadline - loop.time()) > 0:
+        offering = {
+            task for leg, task in zip(legs, tasks, strict=True) if leg.answered_at and not task.done()
+        }
+        if not offering:
+            break
+        await asyncio.wait({*ends, *offering}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+        if any(end.done() for end in ends):
+            break
+    return {end for end in ends if end.done()}
 
 
 async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) -> None:

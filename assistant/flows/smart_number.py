@@ -10,6 +10,7 @@ from assistant.domain.caller_id import forwarded_caller_id
 from assistant.domain.importance import Decision, decide_importance, is_listed
 from assistant.domain.names import name_from_answer
 from assistant.domain.owner import Caller, OwnerProfile
+from assistant.domain.ring_strategy import stages_for_owner
 from assistant.domain.routing import Route, plan_call
 from assistant.flows.forwarding import ring_owner
 from assistant.flows.voicemail import KeepMessage, take_message
@@ -60,8 +61,7 @@ async def smart_number(
     await call.hold()
     result = await ring_owner(
         call,
-        plan.ring,
-        timeout_s=owner.ring_timeout_s,
+        stages_for_owner(owner.ring_strategy, plan.ring, owner.ring_seconds, round(owner.ring_timeout_s)),
         caller_id=forwarded_caller_id(owner, caller.number),
         who=who_is_calling(call, caller, heard),
         about=what_about(call, heard),

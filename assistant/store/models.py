@@ -196,6 +196,10 @@ class OwnerSettings(Base):
     local_id: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     show_caller_id: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     forward_caller_id: Mapped[str] = mapped_column(String, default="caller", server_default=text("'caller'"))
+    # Ringing: all devices together or one after another by priority, and each device's own seconds
+    # ({"mobile": 20, "101": 15}; a device without them rings for ring_timeout_s).
+    ring_strategy: Mapped[str] = mapped_column(String, default="together", server_default=text("'together'"))
+    ring_seconds: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -12,7 +12,7 @@ The assistant-line PIN is write-only: ``update`` takes ``pin`` (hashed with scry
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,8 @@ SETTING_FIELDS = (
     "blocked_numbers",
     "do_not_disturb",
     "ring_timeout_s",
+    "ring_strategy",
+    "ring_seconds",
     "greeting_text",
     "notification_emails",
     "importance_words",
@@ -113,6 +115,10 @@ class OwnerSettingsView:
     local_id: bool = False
     show_caller_id: bool = True
     forward_caller_id: str = "caller"
+    #: Ringing: "together" or "priority" (the mobile, then the extensions in order), and the seconds
+    #: each device rings ("mobile" or an extension; a device without any rings for ring_timeout_s).
+    ring_strategy: str = "together"
+    ring_seconds: dict[str, int] = field(default_factory=dict)
 
     @property
     def caller_id(self) -> str | None:
@@ -127,6 +133,7 @@ class OwnerSettingsView:
     def as_dict(self) -> dict[str, Any]:
         """Return the settings the API shows (lists as lists), with ``pin_set`` but never a PIN."""
         out = {name: getattr(self, name) for name in (*SETTING_FIELDS, *READ_ONLY_FIELDS)}
+        out["ring_seconds"] = dict(self.ring_seconds)
         return {key: list(value) if isinstance(value, tuple) else value for key, value in out.items()}
 
 
@@ -182,6 +189,8 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         local_id=row.local_id,
         show_caller_id=row.show_caller_id,
         forward_caller_id=row.forward_caller_id,
+        ring_strategy=row.ring_strategy,
+        ring_seconds=dict(row.ring_seconds or {}),
     )
 
 

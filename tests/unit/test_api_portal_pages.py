@@ -205,6 +205,40 @@ def test_settings_form(portal: TestClient) -> None:
     assert "Settings saved." in portal.get("/portal/settings", params={"saved": "true"}).text
 
 
+def test_settings_form_ringing_shows_the_priority_order_and_each_phones_seconds(
+    portal: TestClient, alice: Owner
+) -> None:
+    devices = {"mobile": "+12025550111", "extensions": ["102", "101"]}
+    assert portal.patch("/settings", headers=alice.headers, json=devices).status_code == 200
+    page = portal.get("/portal/settings").text
+    order = page[page.index('<ol id="ring-devices"') : page.index("</ol>")]
+    labels = re.findall(r'<label for="ring_seconds\.([^"]+)">([^<]+)</label>', order)
+    assert [device for device, _ in labels] == ["mobile", "102", "101"]  # the mobile first, then as written
+    assert "Mobile +12025550111" in labels[0][1] and "Extension 102" in labels[1][1]
+    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form.update(
+        {
+            "csrf_token": csrf(portal),
+            "billing_rounding": "up",
+            "screening": "on",
+            "ring_strategy": "priority",
+            "ring_seconds.mobile": "12",
+            "ring_seconds.102": "70",
+            "ring_seconds.101": "",
+        }
+    )
+    bad = portal.post("/portal/settings", data=form)
+    assert bad.status_code == 422 and 'id="ring_seconds.102-error"' in bad.text
+    assert 'value="70"' in bad.text  # what the owner typed stays in the field
+    form["ring_seconds.102"] = "8"
+    ok = portal.post("/portal/settings", data=form, follow_redirects=False)
+    assert ok.status_code == 303, ok.text
+    body = portal.get("/settings").json()
+    assert body["ring_strategy"] == "priority" and body["ring_seconds"] == {"mobile": 12, "102": 8}
+    again = portal.get("/portal/settings").text
+    assert 'value="priority" selected' in again and 'name="ring_seconds.102" type="number" min="5"' in again
+
+
 def test_voicemail_page_read_and_delete(
     portal: TestClient, settings: Settings, store: Store, call_log: CallLog, alice: Owner, bob: Owner
 ) -> None:

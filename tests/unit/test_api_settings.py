@@ -94,6 +94,13 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
         ({"local_id": "sometimes"}, "local_id"),
         ({"show_caller_id": "maybe"}, "show_caller_id"),
         ({"forward_caller_id": "mobile"}, "forward_caller_id"),
+        ({"ring_strategy": "random"}, "ring_strategy"),
+        ({"ring_seconds": {"mobile": 4}}, "ring_seconds"),
+        ({"ring_seconds": {"mobile": 61}}, "ring_seconds"),
+        ({"ring_seconds": {"mobile": "long"}}, "ring_seconds"),
+        ({"ring_seconds": [20]}, "ring_seconds"),
+        ({"mobile": "+12025550111", "ring_seconds": {"101": 20}}, "ring_seconds"),
+        ({"mobile": "+12025550111", "extensions": ["101", "102", "103"]}, "extensions"),
     ],
 )
 def test_wrong_values_are_422_naming_the_field(
@@ -174,3 +181,42 @@ def test_local_id_settings(client: TestClient, alice: Owner, bob: Owner, store: 
     assert "another account" in assert_error(taken, 409)
     same_area = client.patch("/settings", headers=h, json={"local_numbers": ["+12125550142", "+12125550199"]})
     assert "area code +1 212" in assert_error(same_area, 422)
+
+
+def test_ring_strategy_and_each_devices_seconds(client: TestClient, alice: Owner, store: Store) -> None:
+    h = alice.headers
+    assert client.get("/settings", headers=h).json()["ring_strategy"] == "together"
+    change = {
+        "mobile": "+12025550111",
+        "extensions": ["102", "101"],
+        "ring_strategy": "priority",
+        "ring_seconds": {"101": 15, "mobile": 10},
+    }
+    response = client.patch("/settings", headers=h, json=change)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ring_strategy"] == "priority"
+    assert list(body["ring_seconds"].items()) == [("mobile", 10), ("101", 15)]  # in priority order
+    view = OwnerDirectory(store).owner_for_line("+15550100")
+    assert (
+        view is not None
+        and view.ring_strategy == "priority"
+        and view.ring_seconds == {"mobile": 10, "101": 15}
+    )
+    # Dropping an extension drops its seconds; the other devices keep theirs.
+    dropped = client.patch("/settings", headers=h, json={"extensions": ["102"]})
+    assert dropped.status_code == 200, dropped.text
+    assert dropped.json()["ring_seconds"] == {"mobile": 10}
+
+
+def test_too_many_devices_and_wrong_seconds_say_what_to_fix(client: TestClient, alice: Owner) -> None:
+    h = alice.headers
+    too_many = client.patch(
+        "/settings", headers=h, json={"mobile": "+12025550111", "extensions": ["101", "102", "103"]}
+    )
+    assert "at most 3 devices" in assert_error(too_many, 422)
+    unknown = client.patch("/settings", headers=h, json={"extensions": ["101"], "ring_seconds": {"109": 20}})
+    message = assert_error(unknown, 422)
+    assert "'109' is not one of your ring devices" in message and "'101'" in message
+    short = client.patch("/settings", headers=h, json={"extensions": ["101"], "ring_seconds": {"101": 3}})
+    assert "ring_seconds" in assert_error(short, 422) and "5" in short.json()["detail"]
