@@ -12,6 +12,7 @@ from assistant.store.contacts import Contacts
 from assistant.store.db import Store
 from assistant.store.history import CallHistory
 from assistant.store.owners import OwnerDirectory, OwnerSettingsStore
+from assistant.store.profiles import Profiles
 from assistant.store.users import Users
 from assistant.store.voicemails import VoicemailStore
 
@@ -27,6 +28,7 @@ class AppContext:
     contacts: Contacts
     owners: OwnerDirectory
     owner_settings: OwnerSettingsStore
+    profiles: Profiles
     users: Users
     voicemails: VoicemailStore
 
@@ -41,6 +43,7 @@ class AppContext:
             contacts=Contacts(store),
             owners=OwnerDirectory(store),
             owner_settings=OwnerSettingsStore(store),
+            profiles=Profiles(store),
             users=Users(store),
             voicemails=VoicemailStore(store, settings.voicemail_dir),
         )

@@ -24,6 +24,7 @@ from api.auth import CSRF_FIELD, SESSION_COOKIE, Caller, check_csrf
 from api.contact_schemas import ContactIn, contact_public, storage_values
 from api.context import AppContext, get_context
 from api.portal import PORTAL_DIR
+from api.portal.header import portal_header
 from api.portal.ring_form import (
     ring_devices,
     ring_seconds_errors,
@@ -120,6 +121,7 @@ def render(
         "caller": caller,
         "csrf_token": caller.csrf_token if caller else "",
         "section": template,
+        "header": portal_header(request, caller),
         **values,
     }
     return templates.TemplateResponse(
@@ -262,6 +264,7 @@ def calls_page(
 ) -> Response:
     view = context.owner_settings.get(caller.owner_id)
     assert view is not None
+    context.profiles.mark_calls_seen(caller.owner_id)
     q = _printable(q)
     errors: dict[str, str] = {}
     since_day, until_day = _parse_day(since, "since", errors), _parse_day(until, "until", errors)

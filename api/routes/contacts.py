@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from api.auth import Context, CurrentCaller
+from api.avatars import AVATAR_UPLOAD_HELP, read_avatar
 from api.contact_schemas import (
     ContactIn,
     ContactPage,
@@ -29,10 +30,8 @@ from api.handlers import field_error
 from api.schemas import COMMON_ERRORS, SearchText, error_responses
 from assistant.domain import contact_csv
 from assistant.domain.billing import neutralize
-from assistant.domain.images import MAX_AVATAR_BYTES, check_avatar
 from assistant.domain.phone import BadNumber, normalize_number
 from assistant.errors import AssistantError
-from assistant.store.contacts import Avatar
 from assistant.store.owners import cents_to_rate
 
 logger = logging.getLogger(__name__)
@@ -179,21 +178,11 @@ async def set_avatar(
     contact_id: ContactId,
     caller: CurrentCaller,
     context: Context,
-    file: Annotated[
-        UploadFile, File(description=f"PNG, JPEG, GIF or WebP, at most {MAX_AVATAR_BYTES // 1024} KiB")
-    ],
+    file: Annotated[UploadFile, File(description=AVATAR_UPLOAD_HELP)],
 ) -> ContactPublic:
     """Set the contact's picture (type checked from the content, size limited)."""
-    data = await file.read(MAX_AVATAR_BYTES + 1)
-    if len(data) > MAX_AVATAR_BYTES:
-        raise AssistantError("payload-too-large", f"the image is larger than {MAX_AVATAR_BYTES // 1024} KiB")
-    try:
-        mime = check_avatar(data)
-    except ValueError as exc:
-        raise AssistantError("unsupported-media", str(exc)) from None
-    if not await run_in_threadpool(
-        context.contacts.set_avatar, caller.owner_id, contact_id, Avatar(data, mime)
-    ):
+    avatar = await read_avatar(file)
+    if not await run_in_threadpool(context.contacts.set_avatar, caller.owner_id, contact_id, avatar):
         raise AssistantError("not-found", f"contact {contact_id} not found")
     return contact_public(await run_in_threadpool(contact_or_404, context, caller.owner_id, contact_id))
 

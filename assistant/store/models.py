@@ -150,6 +150,12 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
+    # The portal's own settings: the owner's picture, when they last looked at the call log (missed
+    # calls after that are new to them), and whether the browser shows a notification for calls.
+    avatar: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    avatar_type: Mapped[str | None] = mapped_column(String, default=None)
+    calls_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    call_notifications: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class OwnerSettings(Base):
