@@ -7,8 +7,9 @@ import logging
 import pytest
 from asr_audio import ASR_CASES, COMMANDS, cases, read_wav, run_stream
 
-from assistant.speech.asr.pocketsphinx_engine import PocketSphinxEngine, PocketSphinxGrammar
+from assistant.speech.asr.pocketsphinx_engine import PocketSphinxEngine, PocketSphinxGrammar, _Pool
 from assistant.speech.asr.pronounce import has_latin_letter, ipa_to_arpabet, pronounce
+from assistant.speech.g711 import telephone_line
 from assistant.speech.wer import wer
 
 COMMAND_PHRASES = [
@@ -39,6 +40,14 @@ IN_GRAMMAR = {
 
 @pytest.fixture(scope="module")
 def engine() -> PocketSphinxEngine:
+    """The engine for the fixtures as recorded (wideband microphone audio, not a phone line):
+    the model's own cepstral mean to start from, carried from one utterance to the next."""
+    return PocketSphinxEngine(cmn_init=None)
+
+
+@pytest.fixture(scope="module")
+def phone_engine() -> PocketSphinxEngine:
+    """The engine as the service makes it, for calls."""
     return PocketSphinxEngine()
 
 
@@ -55,6 +64,31 @@ def test_recognizes_the_phrase_that_was_said(
     assert result.text == phrase
     assert result.confidence >= engine.min_confidence
     assert partials, "the stream gives partial results while audio comes in"
+
+
+@pytest.mark.parametrize(("wav", "phrase"), sorted(IN_GRAMMAR.items()))
+def test_a_new_decoder_hears_a_phone_line_command_right_the_first_time(
+    phone_engine: PocketSphinxEngine, wav: str, phrase: str
+) -> None:
+    """The first utterance of a decoder that has heard no call yet ("no" was heard as "help")."""
+    commands = phone_engine.compile(COMMAND_PHRASES, "commands")
+    phone_engine._grammar_pool = _Pool(phone_engine._make_grammar_decoder)
+    _, result = run_stream(phone_engine.stream(commands), telephone_line(read_wav(COMMANDS / wav)))
+    assert (result.text, phone_engine._grammar_pool.made) == (phrase, 1)
+    assert result.confidence >= phone_engine.min_confidence
+
+
+def test_what_a_decoder_heard_before_does_not_change_what_it_hears(phone_engine: PocketSphinxEngine) -> None:
+    commands = phone_engine.compile(COMMAND_PHRASES, "commands")
+    phone_engine._grammar_pool = _Pool(phone_engine._make_grammar_decoder)
+    first, *others = [telephone_line(read_wav(COMMANDS / wav)) for wav in sorted(IN_GRAMMAR)]
+    _, before = run_stream(phone_engine.stream(commands), first)
+    for audio in others:
+        run_stream(phone_engine.stream(commands), audio)
+    _, after = run_stream(phone_engine.stream(commands), first)
+    assert phone_engine._grammar_pool.made == 1  # one decoder heard them all
+    assert after.text == before.text
+    assert after.confidence == pytest.approx(before.confidence, abs=0.001)  # the noise estimate carries over
 
 
 def test_a_sentence_outside_a_yes_no_grammar_is_no_match(engine: PocketSphinxEngine) -> None:

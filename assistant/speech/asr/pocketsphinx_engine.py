@@ -22,10 +22,17 @@ are no match.
 
 Decoders are not thread-safe and each holds its own copy of the acoustic model, so they are
 pooled: a stream takes one for the length of an utterance and gives it back at ``final``.
-A decoder keeps adapting its cepstral mean normalization from one utterance to the next, as
-PocketSphinx does live; resetting it for every utterance was tried and made recognition of
-phone-line audio much worse (dictation WER about 0.3 -> 0.8 on the fixtures), so results depend
-a little on what a decoder heard before.
+
+Cepstral mean normalization (CMN) runs live: the mean an utterance is normalized with is the
+one the decoder had when the utterance started, updated at its end. The bundled model starts
+from the mean of wideband microphone speech (its ``cmninit``, 40,3,-1,0...), far from that of
+a call (8 kHz G.711, nothing above 3.4 kHz: about 47,30,-46,38,...), and a decoder only moves
+part of the way there with each utterance. So a decoder's first commands were heard through
+the wrong normalization: "Dial Maria Garcia" came out as "dial maria garcia at" (not a sentence
+of the grammar: no match) and "Play my messages" as a name, and which decoder a call got (how
+many calls it had heard) decided whether a command was understood. Every utterance therefore
+starts from :data:`PHONE_LINE_CMN`, the mean of phone-line speech: results no longer depend on
+what a decoder heard before.
 """
 
 from __future__ import annotations
@@ -70,6 +77,11 @@ DEFAULT_MIN_CONFIDENCE = 0.5
 NBEST_SCANNED = 20
 NBEST_KEPT = 3
 NON_SPEECH_PHONES = frozenset({"SIL", "+NSN+", "+SPN+"})
+# The cepstral mean every utterance starts from: the mean, utterance by utterance (batch CMN),
+# of the name-dialing dev set (audio-fixtures/namedial/dev: 120 requests by six Piper and
+# espeak-ng speakers over noisy 8 kHz G.711 lines). Between speakers it varies by a few units
+# per coefficient; the wideband default is 20 to 45 away in c1, c2, c3 and c7.
+PHONE_LINE_CMN = "46.9,29.6,-46.2,38.0,-29.7,-10.2,10.1,-36.6,10.9,-18.1,-8.8,3.8,-21.6"
 
 T = TypeVar("T")
 
@@ -238,14 +250,17 @@ class _Pool(Generic[T]):
 class _GrammarDecoder:
     """A grammar decoder and its phone-loop twin, with the grammars already registered on them."""
 
-    def __init__(self, decoder, phone_loop) -> None:
+    def __init__(self, decoder, phone_loop, cmn: str | None = None) -> None:
         self.decoder = decoder
         self.phone_loop = phone_loop
+        self.cmn = cmn
         self.searches: set[str] = set()
 
     def start(self) -> None:
-        self.decoder.start_utt()
-        self.phone_loop.start_utt()
+        for decoder in (self.decoder, self.phone_loop):
+            if self.cmn is not None:
+                decoder.set_cmn(self.cmn)
+            decoder.start_utt()
 
     def use(self, grammar: PocketSphinxGrammar) -> None:
         self.register(grammar)
@@ -350,6 +365,8 @@ class PocketSphinxDictationStream:
     def __init__(self, engine: PocketSphinxEngine) -> None:
         self._pool = engine._dictation_pool
         self._decoder = self._pool.take()
+        if engine.cmn_init is not None:
+            self._decoder.set_cmn(engine.cmn_init)
         self._decoder.start_utt()
         self._over = False
 
@@ -382,6 +399,9 @@ class PocketSphinxEngine:
         dictionary: pronunciation dictionary; the bundled CMU dictionary if None.
         language_model: n-gram model for dictation; the bundled en-us model if None.
         min_confidence: grammar results below this confidence are no match.
+        cmn_init: the cepstral mean every utterance starts from (comma-separated); None keeps
+            the model's own start and lets each decoder carry its mean from one utterance to
+            the next.
     """
 
     name = "pocketsphinx"
@@ -392,12 +412,14 @@ class PocketSphinxEngine:
         dictionary: Path | None = None,
         language_model: Path | None = None,
         min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+        cmn_init: str | None = PHONE_LINE_CMN,
     ) -> None:
         default_model, default_dictionary, default_lm = bundled_model()
         self.model_dir = model_dir or default_model
         self.dictionary = dictionary or default_dictionary
         self.language_model = language_model or default_lm
         self.min_confidence = min_confidence
+        self.cmn_init = cmn_init
         self._known_words = self._read_dictionary(self.dictionary)
         self._grammars = GrammarCache()
         self._rule_grammars = GrammarCache()
@@ -427,7 +449,7 @@ class PocketSphinxEngine:
         phone_loop = self._decoder(lm=None, compallsen=True)
         phone_loop.add_allphone_file("phones", None)
         phone_loop.activate_search("phones")
-        return _GrammarDecoder(self._decoder(lm=None, compallsen=True), phone_loop)
+        return _GrammarDecoder(self._decoder(lm=None, compallsen=True), phone_loop, self.cmn_init)
 
     def _make_dictation_decoder(self):
         return self._decoder(lm=str(self.language_model))
