@@ -337,6 +337,24 @@ def combine(grammar: Hypothesis, dictated: Hypothesis) -> Hypothesis:
     return Hypothesis(marked[0], marked[1], list(grammar.alternatives))
 
 
+def describe_turn(heard: Hypothesis, dictated: tuple[str, float] | None, command: Command) -> str:
+    """One log line of a command turn: what each recognizer heard, and what was made of it."""
+    alternatives = ", ".join(f"{text!r} {confidence:.2f}" for text, confidence in heard.alternatives)
+    said = f"{dictated[0]!r} {dictated[1]:.2f}" if dictated is not None else "none"
+    outcome = command.action
+    if command.match is not None:
+        people = ", ".join(f"{c.person.name} {c.score:.2f}" for c in command.match.candidates)
+        outcome += f" {command.match.kind} [{people}]"
+    if command.label:
+        outcome += f" label={command.label}"
+    if command.action == "call-number":
+        outcome += f" number={command.number}{' ask first' if command.ask_first else ''}"
+    return (
+        f"command turn: grammar {heard.text!r} {heard.confidence:.2f}; n-best [{alternatives}]; "
+        f"dictated {said} -> {outcome}"
+    )
+
+
 def split_heard(hypothesis: Hypothesis) -> tuple[Hypothesis, tuple[str, float] | None]:
     """The grammar's part of a :func:`combine`\\ d hypothesis, and the dictated (text, confidence)."""
     dictated = None
@@ -753,10 +771,16 @@ class CommandRecognizer:
         "unknown" when nothing (or nothing of the grammar) was heard; for "call-name", the name
         and the names of the alternatives are ranked against the phonebook and decided
         (:func:`decide`) with the hypothesis's confidence. With one, see :meth:`_with_dictation`.
+        Each interpretation is logged in one line (:func:`describe_turn`).
         """
         heard, dictated = split_heard(hypothesis)
-        if dictated is not None:
-            return self._with_dictation(heard, *dictated)
+        command = (
+            self._with_dictation(heard, *dictated) if dictated is not None else self._grammar_only(heard)
+        )
+        log.info("%s", describe_turn(heard, dictated, command))
+        return command
+
+    def _grammar_only(self, heard: Hypothesis) -> Command:
         text = normalize(heard.text, keep_apostrophes=True)
         reading = self._read(text) if text else None
         if reading is None:

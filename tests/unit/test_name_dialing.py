@@ -40,7 +40,8 @@ NAMEDIAL = Path(__file__).resolve().parents[2] / "audio-fixtures" / "namedial"
 
 @pytest.fixture(scope="module")
 def engine() -> PocketSphinxEngine:
-    return PocketSphinxEngine()
+    """For the fixtures as recorded (wideband, not a phone line): the model's own cepstral mean."""
+    return PocketSphinxEngine(cmn_init=None)
 
 
 @pytest.fixture(scope="module")
@@ -580,3 +581,17 @@ def test_interpreting_with_the_dictated_text(
             assert person in names(command.match.candidates), command
     if grammar == "call paula at mobile":  # the nickname dictation heard is offered beside the grammar's
         assert {"Paula Aguilar", "Francisco Torres"} <= set(names(command.match.ranked[:3]))
+
+
+def test_each_command_turn_is_logged_in_one_line_with_both_opinions(
+    recognizer: CommandRecognizer, caplog: pytest.LogCaptureFixture
+) -> None:
+    grammar = Hypothesis("", 0.0, [("call maria garcia at", 0.99)])
+    heard = combine(grammar, Hypothesis("Call Maria Garcia.", 0.41))
+    with caplog.at_level("INFO", logger="assistant.speech.name_dialing"):
+        command = recognizer.interpret(heard)
+    (line,) = [record.getMessage() for record in caplog.records if "command turn" in record.getMessage()]
+    assert "'call maria garcia at' 0.99" in line and "'Call Maria Garcia.' 0.41" in line, line
+    assert line.endswith(
+        f"-> call-name {command.match.kind} [Maria Garcia {command.match.candidates[0].score:.2f}]"
+    )
