@@ -37,7 +37,9 @@ from assistant.telephony.stasis import IncomingCall, StasisApp
 log = logging.getLogger(__name__)
 
 ANSWER_TIMEOUT_S = 30.0
-CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.5)
+# Without Piper's random variation: the same words sound the same in every run, so a call that
+# is misheard once is misheard again and can be looked into.
+CALLER_VOICE = VoiceSettings(length_scale=1.1, noise_scale=0.0, noise_w_scale=0.0)
 CUE_WINDOW_S = 12.0  # how much of a turn is transcribed to look for a cue
 # An utterance cut from a recording by its level is transcribed with this much of what follows:
 # soft word endings (the "x" of "Alex" after G.711) fall below the cut level, and without them
