@@ -6,6 +6,7 @@ import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from ".
 const $ = (id) => document.getElementById(id);
 const AUDIO_ONLY = { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } };
 const LEVEL_POLL_MS = 250;
+const RECONNECT_MS = 5000;
 
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -98,7 +99,10 @@ function register() {
     delegate: { onInvite: incoming },
   });
   userAgent.transport.onDisconnect = (error) => {
-    if (error) offline("connection lost");
+    if (error) {
+      offline("connection lost");
+      setTimeout(reconnect, RECONNECT_MS);
+    }
   };
   registerer = new Registerer(userAgent);
   registerer.stateChange.addListener((state) => {
@@ -109,6 +113,14 @@ function register() {
     .start()
     .then(() => registerer.register({ requestDelegate: { onReject: () => offline("registration refused") } }))
     .catch(() => offline("cannot reach the lab Asterisk"));
+}
+
+// After Asterisk restarts or the network drops: connect and register again until it works.
+function reconnect() {
+  userAgent
+    .reconnect()
+    .then(() => registerer.register())
+    .catch(() => setTimeout(reconnect, RECONNECT_MS));
 }
 
 function offline(reason) {
@@ -248,6 +260,12 @@ $("dnd").addEventListener("change", toggleDoNotDisturb);
 $("enable").addEventListener("click", enable);
 $("number").addEventListener("keydown", (event) => {
   if (event.key === "Enter") call();
+});
+// During a call the keyboard's digits, * and # are keypad presses too (outside text fields).
+document.addEventListener("keydown", (event) => {
+  if (!session || session.state !== SessionState.Established) return;
+  if (event.target.closest("input, select, textarea") || !/^[0-9*#]$/.test(event.key)) return;
+  pressKey(event.key);
 });
 document.querySelectorAll(".keypad .key").forEach((button) => {
   button.addEventListener("click", () => pressKey(button.dataset.key));
