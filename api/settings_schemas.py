@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, create_model, field_validator
 
 from api.schemas import ShortText, clean_multiline
-from assistant.domain import caller_id
+from assistant.domain import caller_id, no_answer
 from assistant.domain import owner_settings as rules
 from assistant.domain import ring_strategy as ring_rules
 
@@ -50,6 +50,8 @@ EXAMPLE = {
     "forward_caller_id": "caller",
     "voicemail_max_s": 180,
     "voicemail_min_s": 2,
+    "no_answer_action": "voicemail",
+    "no_answer_forward_to": None,
 }
 
 
@@ -145,6 +147,16 @@ class SettingsDoc(BaseModel):
     )
     voicemail_min_s: int = Field(ge=rules.VOICEMAIL_MIN_RANGE_S[0], le=rules.VOICEMAIL_MIN_RANGE_S[1])
     voicemail_max_s: int = Field(ge=rules.VOICEMAIL_MAX_RANGE_S[0], le=rules.VOICEMAIL_MAX_RANGE_S[1])
+    no_answer_action: Literal["voicemail", "forward", "hangup", "notice"] = Field(
+        default=no_answer.DEFAULT_ACTION,
+        description="When the phones rang and nobody took the call: take a message (voicemail), forward "
+        "the call to no_answer_forward_to, hang up with a polite goodbye, or say goodbye and mail a "
+        "missed-call notice to notification_emails (notice)",
+    )
+    no_answer_forward_to: str | None = Field(
+        default=None,
+        description='Where "forward" sends the call (E.164); not one of the assistant\'s own lines',
+    )
 
     @field_validator("default_country")
     @classmethod
@@ -253,6 +265,17 @@ class SettingsDoc(BaseModel):
         if "voicemail_min_s" in info.data:
             rules.check_voicemail_lengths(info.data["voicemail_min_s"], value)
         return value
+
+    @field_validator("no_answer_forward_to")
+    @classmethod
+    def _forward_to(cls, value: str | None, info: ValidationInfo) -> str | None:
+        country = info.data.get("default_country", rules.DEFAULT_COUNTRY)
+        number = rules.check_number(value, country) if value and value.strip() else None
+        if "no_answer_action" not in info.data:
+            return number
+        lines = [info.data.get(name) for name in ("smart_number", "assistant_line")]
+        lines += [*info.data.get("extra_lines", ()), *info.data.get("local_numbers", ())]
+        return no_answer.check_forward_number(info.data["no_answer_action"], number, lines)
 
 
 def _optional(annotation: Any) -> Any:

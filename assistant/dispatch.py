@@ -24,6 +24,8 @@ from assistant.flows.assistant_line import assistant_line
 from assistant.flows.desk import desk_call
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
+from assistant.mail.missed_call import MissedCall
+from assistant.missed_calls import MissedCallMailer
 from assistant.office import Recognizers, StoreOffice
 from assistant.pbx import webphone
 from assistant.prompts import Prompts
@@ -64,6 +66,7 @@ class Parts:
     line_access: LineAccess
     voicemails: VoicemailStore
     recognizers: Recognizers
+    missed_calls: MissedCallMailer
 
 
 def owner_numbers(view: OwnerSettingsView) -> tuple[str, ...]:
@@ -95,6 +98,8 @@ def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerPr
         ring_timeout_s=float(view.ring_timeout_s),
         ring_strategy=view.ring_strategy,
         ring_seconds=view.ring_seconds,
+        no_answer_action=view.no_answer_action,
+        no_answer_forward_to=view.no_answer_forward_to,
         greeting=view.greeting_text,
         notify_emails=view.notification_emails,
         importance_words=view.importance_words,
@@ -218,7 +223,19 @@ class CallHandler:
             if owner.owner_id is not None:
                 await asyncio.to_thread(self.parts.owners.block_number, owner.owner_id, number)
 
-        await smart_number(call, owner, caller, routes, keep, block)
+        async def notify_missed() -> bool:
+            screening = call.screening or {}
+            missed = MissedCall(
+                caller.number,
+                screening.get("name") or caller.contact_name,
+                call.started_at,
+                screening.get("reason"),
+                bool(screening.get("important")),
+                owner.time_zone,
+            )
+            return await self.parts.missed_calls.notify(owner, missed)
+
+        await smart_number(call, owner, caller, routes, keep, block, notify_missed)
 
     async def _desk_call(self, call: Call) -> None:
         owners = self.parts.owners

@@ -22,6 +22,7 @@ from assistant.errors import AssistantError
 from assistant.fallback_import import FallbackImporter
 from assistant.mail.outbox import Outbox
 from assistant.mail.sender import MailSender, SmtpSettings
+from assistant.missed_calls import MissedCallMailer
 from assistant.office import Recognizers
 from assistant.pbx import lab
 from assistant.prompts import Prompts
@@ -112,6 +113,7 @@ class Service:
             LineAccess(store),
             VoicemailStore(store, settings.voicemail_dir),
             Recognizers(speech.grammar, speech.dictation),
+            MissedCallMailer(sender.outbox, sender.wake.set, settings.mail_from),
         )
         return parts, sender
 

@@ -556,6 +556,7 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
             "default_caller_id",
             "greeting_text",
             "default_hourly_rate",
+            "no_answer_forward_to",
         ):
             changes[name] = None
         else:

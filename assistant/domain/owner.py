@@ -24,6 +24,8 @@ class OwnerProfile:
     ring_timeout_s: float = RING_TIMEOUT_S
     ring_strategy: str = "together"  # or "priority": the mobile, then each extension, one after another
     ring_seconds: Mapping[str, int] = field(default_factory=dict)  # per device ("mobile", "101")
+    no_answer_action: str = "voicemail"  # or "forward", "hangup", "notice" (assistant.domain.no_answer)
+    no_answer_forward_to: str | None = None
     greeting: str | None = None
     notify_emails: tuple[str, ...] = ()
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS

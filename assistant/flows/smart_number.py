@@ -13,6 +13,7 @@ from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.ring_strategy import stages_for_owner
 from assistant.domain.routing import Route, plan_call
 from assistant.flows.forwarding import ring_owner
+from assistant.flows.no_answer import NotifyMissed, after_no_answer
 from assistant.flows.voicemail import KeepMessage, take_message
 from assistant.grammars import load_choices
 
@@ -32,6 +33,7 @@ async def smart_number(
     routes: tuple[Route, ...],
     keep: KeepMessage,
     block: BlockNumber,
+    notify_missed: NotifyMissed,
 ) -> None:
     """One call to the owner's public number, from answer to hang-up."""
     await call.answer()
@@ -59,17 +61,22 @@ async def smart_number(
 
     await call.say("screening.vip_hold" if vip else "screening.hold", owner=owner.name)
     await call.hold()
+    caller_id = forwarded_caller_id(owner, caller.number)
+    who = who_is_calling(call, caller, heard)
     result = await ring_owner(
         call,
         stages_for_owner(owner.ring_strategy, plan.ring, owner.ring_seconds, round(owner.ring_timeout_s)),
-        caller_id=forwarded_caller_id(owner, caller.number),
-        who=who_is_calling(call, caller, heard),
+        caller_id=caller_id,
+        who=who,
         about=what_about(call, heard),
     )
     await call.unhold()
     if result.outcome == "accept":
         call.outcome = "answered"
         await call.connect(result.leg)
+        return
+    if result.outcome == "no-answer":
+        await after_no_answer(call, owner, keep, notify_missed, caller_id=caller_id, who=who)
         return
     if result.outcome == "block":
         await block(caller.number)

@@ -206,6 +206,12 @@ class OwnerSettings(Base):
     # ({"mobile": 20, "101": 15}; a device without them rings for ring_timeout_s).
     ring_strategy: Mapped[str] = mapped_column(String, default="together", server_default=text("'together'"))
     ring_seconds: Mapped[dict[str, int]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # After the ring time with nobody taking the call: "voicemail", "forward" (to the number),
+    # "hangup" or "notice" (a missed-call mail).
+    no_answer_action: Mapped[str] = mapped_column(
+        String, default="voicemail", server_default=text("'voicemail'")
+    )
+    no_answer_forward_to: Mapped[str | None] = mapped_column(String, default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

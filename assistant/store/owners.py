@@ -65,6 +65,8 @@ SETTING_FIELDS = (
     "forward_caller_id",
     "voicemail_max_s",
     "voicemail_min_s",
+    "no_answer_action",
+    "no_answer_forward_to",
 )
 #: Shown by the API but not set through it (whether a PIN is set).
 READ_ONLY_FIELDS = ("pin_set",)
@@ -119,6 +121,10 @@ class OwnerSettingsView:
     #: each device rings ("mobile" or an extension; a device without any rings for ring_timeout_s).
     ring_strategy: str = "together"
     ring_seconds: dict[str, int] = field(default_factory=dict)
+    #: After the ring time with nobody taking the call: "voicemail", "forward" (to the number),
+    #: "hangup" or "notice".
+    no_answer_action: str = "voicemail"
+    no_answer_forward_to: str | None = None
 
     @property
     def caller_id(self) -> str | None:
@@ -191,6 +197,8 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         forward_caller_id=row.forward_caller_id,
         ring_strategy=row.ring_strategy,
         ring_seconds=dict(row.ring_seconds or {}),
+        no_answer_action=row.no_answer_action,
+        no_answer_forward_to=row.no_answer_forward_to,
     )
 
 

@@ -239,6 +239,22 @@ def test_settings_form_ringing_shows_the_priority_order_and_each_phones_seconds(
     assert 'value="priority" selected' in again and 'name="ring_seconds.102" type="number" min="5"' in again
 
 
+def test_settings_form_no_answer_action(portal: TestClient) -> None:
+    page = portal.get("/portal/settings").text
+    assert 'value="voicemail" selected' in page and 'name="no_answer_forward_to"' in page
+    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form.update({"csrf_token": csrf(portal), "billing_rounding": "up", "no_answer_action": "forward"})
+    bad = portal.post("/portal/settings", data=form)
+    assert bad.status_code == 422 and 'id="no_answer_forward_to-error"' in bad.text
+    assert "forwarding needs a number" in bad.text
+    form["no_answer_forward_to"] = "(202) 555-0188"
+    ok = portal.post("/portal/settings", data=form, follow_redirects=False)
+    assert ok.status_code == 303, ok.text
+    body = portal.get("/settings").json()
+    assert (body["no_answer_action"], body["no_answer_forward_to"]) == ("forward", "+12025550188")
+    assert 'value="forward" selected' in portal.get("/portal/settings").text
+
+
 def test_voicemail_page_read_and_delete(
     portal: TestClient, settings: Settings, store: Store, call_log: CallLog, alice: Owner, bob: Owner
 ) -> None:

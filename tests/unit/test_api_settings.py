@@ -95,6 +95,10 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
         ({"show_caller_id": "maybe"}, "show_caller_id"),
         ({"forward_caller_id": "mobile"}, "forward_caller_id"),
         ({"ring_strategy": "random"}, "ring_strategy"),
+        ({"no_answer_action": "ring again"}, "no_answer_action"),
+        ({"no_answer_action": "forward"}, "no_answer_forward_to"),
+        ({"no_answer_action": "forward", "no_answer_forward_to": "later"}, "no_answer_forward_to"),
+        ({"no_answer_action": "forward", "no_answer_forward_to": "+15550100"}, "no_answer_forward_to"),
         ({"ring_seconds": {"mobile": 4}}, "ring_seconds"),
         ({"ring_seconds": {"mobile": 61}}, "ring_seconds"),
         ({"ring_seconds": {"mobile": "long"}}, "ring_seconds"),
@@ -220,3 +224,28 @@ def test_too_many_devices_and_wrong_seconds_say_what_to_fix(client: TestClient, 
     assert "'109' is not one of your ring devices" in message and "'101'" in message
     short = client.patch("/settings", headers=h, json={"extensions": ["101"], "ring_seconds": {"101": 3}})
     assert "ring_seconds" in assert_error(short, 422) and "5" in short.json()["detail"]
+
+
+def test_no_answer_action_and_the_number_to_forward_to(
+    client: TestClient, alice: Owner, store: Store
+) -> None:
+    h = alice.headers
+    body = client.get("/settings", headers=h).json()
+    assert (body["no_answer_action"], body["no_answer_forward_to"]) == ("voicemail", None)
+    change = {"no_answer_action": "forward", "no_answer_forward_to": "(202) 555-0188"}
+    response = client.patch("/settings", headers=h, json=change)
+    assert response.status_code == 200, response.text
+    assert response.json()["no_answer_forward_to"] == "+12025550188"
+    view = OwnerDirectory(store).owner_for_line("+15550100")
+    assert view is not None and (view.no_answer_action, view.no_answer_forward_to) == (
+        "forward",
+        "+12025550188",
+    )
+    loop = client.patch("/settings", headers=h, json={"no_answer_forward_to": "+15550199"})
+    assert "one of your assistant's own lines" in assert_error(loop, 422)
+    missing = client.patch("/settings", headers=h, json={"no_answer_forward_to": None})
+    assert "forwarding needs a number" in assert_error(missing, 422)
+    notice = client.patch(
+        "/settings", headers=h, json={"no_answer_action": "notice", "no_answer_forward_to": None}
+    )
+    assert notice.status_code == 200 and notice.json()["no_answer_action"] == "notice"
