@@ -121,6 +121,7 @@ class Call:
         self._dialer = dialer
         self._recordings_dir = recordings_dir
         self._audio: CallerAudio | None = None
+        self._audio_opening: asyncio.Task | None = None
         self.line = line
         self.resumed = resumed
         self.events: list[dict] = []
@@ -159,11 +160,26 @@ class Call:
     def log_event(self, kind: str, **details: object) -> None:
         self.events.append({"at": datetime.now(UTC).isoformat(), "event": kind, **details})
 
-    async def answer(self) -> None:
+    async def answer(self, *, listen: bool = True) -> None:
+        """Answer the call; with `listen`, start opening the caller's audio stream meanwhile.
+
+        The stream takes a few ARI requests to set up. Opened only at the first question, it left
+        a pause after the greeting (longer on a busy machine) into which callers started their
+        answer, and those first words ("This is ...") were lost before the question listened.
+        """
         if not self._channel.answered.is_set():
             await self._channel.answer()
         self.answered_at = datetime.now(UTC)
         self.log_event("answered")
+        if listen and self._media is not None and self._audio is None and self._audio_opening is None:
+            self._audio_opening = asyncio.ensure_future(self._media(self._channel))
+
+    async def _caller_audio(self) -> CallerAudio | None:
+        """The caller's live audio stream, opened now unless it is open or being opened."""
+        if self._audio is None and self._media is not None:
+            opening, self._audio_opening = self._audio_opening, None
+            self._audio = await (opening or self._media(self._channel))
+        return self._audio
 
     async def say(self, key: str, **fields: object) -> None:
         """Say the prompt `key` to the end."""
@@ -239,8 +255,7 @@ class Call:
         (as Asterisk wrote it, kept when the caller hung up while speaking), with how much of it
         was speech; None when there is no file.
         """
-        if self._audio is None and self._media is not None:
-            self._audio = await self._media(self._channel)
+        await self._caller_audio()
         name = f"voicemail-{self._channel.id}-{int(time.time())}"  # no "/": it is part of ARI URLs
         endpointer = Endpointer(EndpointSettings(end_silence_ms=int(silence_s * 1000), max_utterance_s=max_s))
         try:
@@ -345,6 +360,13 @@ class Call:
 
     async def close(self) -> None:
         """Release the live audio stream (called by the service when the call ends)."""
+        opening, self._audio_opening = self._audio_opening, None
+        if opening is not None:
+            opening.cancel()
+            try:
+                self._audio = self._audio or await opening
+            except (asyncio.CancelledError, Exception):
+                pass  # not opened: open_caller_audio released what it had set up
         if self._audio is not None:
             await self._audio.close()
             self._audio = None
@@ -366,9 +388,7 @@ class Call:
     async def _turn(
         self, key: str, text: str, expect: Expectation, *, no_input_s: float, barge_in: bool, attempt: int
     ) -> Answer:
-        if self._audio is None and self._media is not None:
-            self._audio = await self._media(self._channel)
-        audio = self._audio
+        audio = await self._caller_audio()
         assert audio is not None, "the call has no audio stream"
         turn_started = time.monotonic()
         started = asyncio.Event()

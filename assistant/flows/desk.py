@@ -50,6 +50,6 @@ async def desk_call(
         call.log_event("outbound-not-answered", number=number, cause=leg.hangup_cause)
         await call.hangup()
         return
-    await call.answer()
+    await call.answer(listen=False)  # put straight through: nothing to listen to
     leg.accepted_at = leg.answered_at
     await call.connect(leg)
