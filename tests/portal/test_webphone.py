@@ -252,3 +252,27 @@ async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
     assert answered.answered, answered
     placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE)
     assert {"event": "placed", "by": "webphone", "to": "Dana Webphone"} in placed["events"], placed
+
+
+async def test_a_declined_call_stops_ringing_the_browser_and_is_not_taken(
+    service, caller, settings, lab_owner, caller_number, phone_page, owner_uses_the_webphone
+):
+    page = phone_page
+    await open_phone(page, service, lab_owner)
+    service.update_settings(ring_timeout_s=10)
+    call = asyncio.create_task(
+        caller.call(
+            settings.smart_number, [Step(delay_s=16, hang_up_after=True)], caller_number=caller_number
+        )
+    )
+
+    await page.locator("#incoming").wait_for(state="visible", timeout=60_000)
+    await page.get_by_role("button", name="Decline").click()
+    await page.locator("#incoming").wait_for(state="hidden")
+    await page.locator("#call-state").filter(has_text="ended").wait_for()
+    await call
+
+    row = await asyncio.to_thread(service.call_from, caller_number, 30)
+    (leg,) = service.call(row["id"])["legs"]
+    assert leg["called_line"] == "PJSIP/200" and leg["answered_at"] is None, leg
+    assert leg["outcome"] != "completed" and row["conversation_talk_s"] is None, (leg, row)

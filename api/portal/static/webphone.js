@@ -138,7 +138,41 @@ function incoming(invitation) {
   const from = invitation.remoteIdentity;
   $("incoming-from").textContent = from.displayName ? `${from.displayName} (${from.uri.user})` : from.uri.user;
   $("incoming").hidden = false;
+  startRinging();
   follow(invitation, "ringing");
+}
+
+// The ring of an incoming call: the North American ring (440 + 480 Hz, 2 s on, 4 s off).
+let ringer = null;
+
+function startRinging() {
+  try {
+    const context = new AudioContext();
+    const gain = context.createGain();
+    gain.gain.value = 0;
+    gain.connect(context.destination);
+    for (const frequency of [440, 480]) {
+      const tone = context.createOscillator();
+      tone.frequency.value = frequency;
+      tone.connect(gain);
+      tone.start();
+    }
+    const cadence = () => {
+      gain.gain.setValueAtTime(0.08, context.currentTime);
+      gain.gain.setValueAtTime(0, context.currentTime + 2);
+    };
+    cadence();
+    ringer = { context, timer: setInterval(cadence, 6000) };
+  } catch {
+    ringer = null; // no audio output: the page still shows the call
+  }
+}
+
+function stopRinging() {
+  if (!ringer) return;
+  clearInterval(ringer.timer);
+  ringer.context.close();
+  ringer = null;
 }
 
 function follow(call, ringingLabel) {
@@ -147,6 +181,7 @@ function follow(call, ringingLabel) {
   $("hangup").disabled = false;
   $("call").disabled = true;
   call.stateChange.addListener((state) => {
+    if (state !== SessionState.Initial) stopRinging();
     if (state === SessionState.Established) {
       $("incoming").hidden = true;
       callState("connected");
