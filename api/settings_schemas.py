@@ -52,6 +52,7 @@ EXAMPLE = {
     "voicemail_min_s": 2,
     "no_answer_action": "voicemail",
     "no_answer_forward_to": None,
+    "call_waiting": True,
 }
 
 
@@ -152,6 +153,11 @@ class SettingsDoc(BaseModel):
         description="When the phones rang and nobody took the call: take a message (voicemail), forward "
         "the call to no_answer_forward_to, hang up with a polite goodbye, or say goodbye and mail a "
         "missed-call notice to notification_emails (notice)",
+    )
+    call_waiting: bool = Field(
+        default=True,
+        description="While the owner talks through the assistant, other important callers ring the phones "
+        "too (on) or leave a message at once (off)",
     )
     no_answer_forward_to: str | None = Field(
         default=None,

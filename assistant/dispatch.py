@@ -27,6 +27,7 @@ from assistant.flows.speech_test import speech_test
 from assistant.mail.missed_call import MissedCall
 from assistant.missed_calls import MissedCallMailer
 from assistant.office import Recognizers, StoreOffice
+from assistant.owner_calls import CallsInProgress
 from assistant.pbx import webphone
 from assistant.prompts import Prompts
 from assistant.store.calls import CallLog
@@ -100,6 +101,7 @@ def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerPr
         ring_seconds=view.ring_seconds,
         no_answer_action=view.no_answer_action,
         no_answer_forward_to=view.no_answer_forward_to,
+        call_waiting=view.call_waiting,
         greeting=view.greeting_text,
         notify_emails=view.notification_emails,
         importance_words=view.importance_words,
@@ -121,6 +123,7 @@ class CallHandler:
         self.parts = parts
         self.client = client
         self.stasis: StasisApp | None = None
+        self.calls = CallsInProgress()
 
     async def __call__(self, incoming: IncomingCall) -> None:
         info = incoming.info
@@ -158,6 +161,7 @@ class CallHandler:
                 )
             )
         outcome = "failed"
+        self.calls.add(call)
         try:
             await self._run_flow(call)
             outcome = "completed"
@@ -171,6 +175,7 @@ class CallHandler:
             with contextlib.suppress(Exception):
                 await call.say("system.technical_problem")
         finally:
+            self.calls.discard(call)
             await self._finish(call, outcome)
 
     async def _media(self, channel: Channel) -> CallerAudio:
@@ -235,7 +240,10 @@ class CallHandler:
             )
             return await self.parts.missed_calls.notify(owner, missed)
 
-        await smart_number(call, owner, caller, routes, keep, block, notify_missed)
+        def owner_talking() -> bool:
+            return self.calls.owner_talking(owner.owner_id, besides=call)
+
+        await smart_number(call, owner, caller, routes, keep, block, notify_missed, owner_talking)
 
     async def _desk_call(self, call: Call) -> None:
         owners = self.parts.owners

@@ -69,7 +69,7 @@ LIST_SETTINGS = (
     "notification_emails",
     "importance_words",
 )
-BOOL_SETTINGS = ("screening", "do_not_disturb", "show_caller_id", "local_id")
+BOOL_SETTINGS = ("screening", "do_not_disturb", "show_caller_id", "local_id", "call_waiting")
 
 
 class LoginRequired(Exception):

@@ -26,6 +26,7 @@ class OwnerProfile:
     ring_seconds: Mapping[str, int] = field(default_factory=dict)  # per device ("mobile", "101")
     no_answer_action: str = "voicemail"  # or "forward", "hangup", "notice" (assistant.domain.no_answer)
     no_answer_forward_to: str | None = None
+    call_waiting: bool = True  # off: while the owner talks through the assistant, callers leave a message
     greeting: str | None = None
     notify_emails: tuple[str, ...] = ()
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS

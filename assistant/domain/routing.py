@@ -5,6 +5,7 @@
   voicemail at once, without making the caller wait for a ring timeout.
 - Screening on: only important calls ring; VIPs ring without being asked anything.
 - Screening off: every call rings.
+- The owner already talking through the assistant, with call waiting off: voicemail, no ringing.
 All reachable routes ring at the same time.
 """
 
@@ -49,8 +50,18 @@ def reachable_routes(
     return tuple(routes)
 
 
-def plan_call(*, important: bool, blocked: bool, do_not_disturb: bool, routes: tuple[Route, ...]) -> Plan:
-    """Decide whether to ring (and what) or to take a message now."""
+def plan_call(
+    *,
+    important: bool,
+    blocked: bool,
+    do_not_disturb: bool,
+    routes: tuple[Route, ...],
+    owner_on_another_call: bool = False,
+) -> Plan:
+    """Decide whether to ring (and what) or to take a message now.
+
+    `owner_on_another_call`: the owner is talking through the assistant and call waiting is off.
+    """
     if blocked:
         return Plan((), "blocked number")
     if do_not_disturb:
@@ -59,6 +70,8 @@ def plan_call(*, important: bool, blocked: bool, do_not_disturb: bool, routes: t
         return Plan((), "no route can ring")
     if not important:
         return Plan((), "not important")
+    if owner_on_another_call:
+        return Plan((), "owner on another call")
     return Plan(routes, "important")
 
 

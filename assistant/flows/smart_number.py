@@ -18,6 +18,7 @@ from assistant.flows.voicemail import KeepMessage, take_message
 from assistant.grammars import load_choices
 
 BlockNumber = Callable[[str], Awaitable[None]]
+OwnerTalking = Callable[[], bool]
 
 
 @dataclass
@@ -34,6 +35,7 @@ async def smart_number(
     keep: KeepMessage,
     block: BlockNumber,
     notify_missed: NotifyMissed,
+    owner_talking: OwnerTalking = lambda: False,
 ) -> None:
     """One call to the owner's public number, from answer to hang-up."""
     await call.answer()
@@ -53,7 +55,13 @@ async def smart_number(
         decision = await decide(call, owner, caller, heard)
     else:
         decision = Decision(True, "VIP caller" if vip else "screening off")
-    plan = plan_call(important=decision.important, blocked=False, do_not_disturb=False, routes=routes)
+    plan = plan_call(
+        important=decision.important,
+        blocked=False,
+        do_not_disturb=False,
+        routes=routes,
+        owner_on_another_call=not owner.call_waiting and owner_talking(),
+    )
     record(call, heard, decision, plan.reason)
     if plan.voicemail_now:
         await take_message(call, owner, keep)

@@ -212,6 +212,8 @@ class OwnerSettings(Base):
         String, default="voicemail", server_default=text("'voicemail'")
     )
     no_answer_forward_to: Mapped[str | None] = mapped_column(String, default=None)
+    # Call waiting: while the owner talks through the assistant, other callers ring (on) or leave a message.
+    call_waiting: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

@@ -67,6 +67,7 @@ SETTING_FIELDS = (
     "voicemail_min_s",
     "no_answer_action",
     "no_answer_forward_to",
+    "call_waiting",
 )
 #: Shown by the API but not set through it (whether a PIN is set).
 READ_ONLY_FIELDS = ("pin_set",)
@@ -125,6 +126,9 @@ class OwnerSettingsView:
     #: "hangup" or "notice".
     no_answer_action: str = "voicemail"
     no_answer_forward_to: str | None = None
+    #: Call waiting: while the owner talks through the assistant, other callers ring (True) or leave
+    #: a message.
+    call_waiting: bool = True
 
     @property
     def caller_id(self) -> str | None:
@@ -199,6 +203,7 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         ring_seconds=dict(row.ring_seconds or {}),
         no_answer_action=row.no_answer_action,
         no_answer_forward_to=row.no_answer_forward_to,
+        call_waiting=row.call_waiting,
     )
 
 

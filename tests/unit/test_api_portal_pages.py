@@ -253,6 +253,11 @@ def test_settings_form_no_answer_action(portal: TestClient) -> None:
     body = portal.get("/settings").json()
     assert (body["no_answer_action"], body["no_answer_forward_to"]) == ("forward", "+12025550188")
     assert 'value="forward" selected' in portal.get("/portal/settings").text
+    assert body["call_waiting"] is False  # its box was not ticked in the form
+    form["call_waiting"] = "on"
+    assert portal.post("/portal/settings", data=form, follow_redirects=False).status_code == 303
+    assert portal.get("/settings").json()["call_waiting"] is True
+    assert 'name="call_waiting" checked' in portal.get("/portal/settings").text
 
 
 def test_voicemail_page_read_and_delete(

@@ -96,6 +96,7 @@ def test_change_and_read_back(client: TestClient, alice: Owner, store: Store) ->
         ({"forward_caller_id": "mobile"}, "forward_caller_id"),
         ({"ring_strategy": "random"}, "ring_strategy"),
         ({"no_answer_action": "ring again"}, "no_answer_action"),
+        ({"call_waiting": "sometimes"}, "call_waiting"),
         ({"no_answer_action": "forward"}, "no_answer_forward_to"),
         ({"no_answer_action": "forward", "no_answer_forward_to": "later"}, "no_answer_forward_to"),
         ({"no_answer_action": "forward", "no_answer_forward_to": "+15550100"}, "no_answer_forward_to"),
@@ -249,3 +250,13 @@ def test_no_answer_action_and_the_number_to_forward_to(
         "/settings", headers=h, json={"no_answer_action": "notice", "no_answer_forward_to": None}
     )
     assert notice.status_code == 200 and notice.json()["no_answer_action"] == "notice"
+
+
+def test_call_waiting_is_on_until_the_owner_turns_it_off(
+    client: TestClient, alice: Owner, store: Store
+) -> None:
+    assert client.get("/settings", headers=alice.headers).json()["call_waiting"] is True
+    response = client.patch("/settings", headers=alice.headers, json={"call_waiting": False})
+    assert response.status_code == 200 and response.json()["call_waiting"] is False
+    view = OwnerDirectory(store).owner_for_line("+15550100")
+    assert view is not None and view.call_waiting is False

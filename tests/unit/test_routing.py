@@ -35,3 +35,14 @@ def test_voicemail_at_once_when_nothing_can_ring():
 def test_unimportant_call_goes_to_voicemail():
     plan = plan_call(important=False, blocked=False, do_not_disturb=False, routes=(MOBILE,))
     assert plan.voicemail_now and plan.reason == "not important"
+
+
+def test_owner_on_another_call_without_call_waiting_means_a_message():
+    plan = plan_call(
+        important=True, blocked=False, do_not_disturb=False, routes=(MOBILE,), owner_on_another_call=True
+    )
+    assert plan.voicemail_now and plan.reason == "owner on another call"
+    unimportant = plan_call(
+        important=False, blocked=False, do_not_disturb=False, routes=(MOBILE,), owner_on_another_call=True
+    )
+    assert unimportant.reason == "not important"
