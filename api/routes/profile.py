@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Response, UploadFile
+from fastapi import APIRouter, File, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,14 +112,22 @@ def change_profile(body: ProfilePatch, caller: CurrentCaller, context: Context) 
 @router.get(
     "/avatar",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}, **error_responses(404)},
+    responses={
+        200: {"content": {"image/png": {}, "image/jpeg": {}}},
+        304: {"description": "The picture is the one the browser has (``If-None-Match``)"},
+        **error_responses(404),
+    },
 )
-def get_avatar(caller: CurrentCaller, context: Context) -> Response:
-    """Return the owner's picture."""
+def get_avatar(request: Request, caller: CurrentCaller, context: Context) -> Response:
+    """Return the owner's picture (the header shows it on every page: browsers revalidate by ETag)."""
     avatar = context.profiles.avatar(caller.owner_id)
     if avatar is None:
         raise AssistantError("not-found", "you have no picture")
-    return Response(avatar.data, media_type=avatar.mime, headers={"Cache-Control": "private, no-cache"})
+    etag = '"' + hashlib.sha256(avatar.data).hexdigest()[:32] + '"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(avatar.data, media_type=avatar.mime, headers=headers)
 
 
 @router.put("/avatar", response_model=ProfilePublic, responses=error_responses(404, 413, 415))

@@ -230,9 +230,14 @@ def test_the_owner_uploads_replaces_and_removes_their_picture(
     got = client.get("/profile/avatar", headers=alice.headers)
     assert got.content == first and got.headers["content-type"] == "image/png"
 
+    etag = got.headers["etag"]
+    again = client.get("/profile/avatar", headers={**alice.headers, "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+
     second = png(3, 1)
     client.put("/profile/avatar", headers=alice.headers, files={"file": ("new.bin", second, "text/plain")})
-    assert client.get("/profile/avatar", headers=alice.headers).content == second
+    replaced = client.get("/profile/avatar", headers={**alice.headers, "If-None-Match": etag})
+    assert replaced.status_code == 200 and replaced.content == second and replaced.headers["etag"] != etag
     assert_error(client.get("/profile/avatar", headers=bob.headers), 404)  # Bob's own, which he has not
 
     assert client.delete("/profile/avatar", headers=alice.headers).status_code == 204

@@ -1,6 +1,7 @@
 // What is new to the owner: the missed-call and voicemail badges of the header, kept current, and
 // (when the owner turned call notifications on and the browser allows them) a notification per
-// newly missed call.
+// newly missed call. window.showCallNotification(title, body) shows one for other scripts too (an
+// incoming call on the WebPhone), under the same setting.
 "use strict";
 
 (() => {
@@ -23,17 +24,29 @@
     return page.items.length ? page.items[0] : null;
   }
 
+  function notificationsAllowed() {
+    return (
+      header.dataset.callNotifications === "on" && "Notification" in window && Notification.permission === "granted"
+    );
+  }
+
+  function showCallNotification(title, body, { tag = "calls", opens = null } = {}) {
+    if (!notificationsAllowed()) return null;
+    const notice = new Notification(title, { body, tag });
+    notice.onclick = () => {
+      window.focus();
+      if (opens) window.location.href = opens;
+    };
+    return notice;
+  }
+  window.showCallNotification = showCallNotification;
+
   async function notify(count) {
-    if (header.dataset.callNotifications !== "on" || !("Notification" in window)) return;
-    if (Notification.permission !== "granted") return;
+    if (!notificationsAllowed()) return;
     const call = await newestMissedCall();
     const who = call ? call.display_name || call.number : "";
     const title = count === 1 ? "Missed call" : `${count} missed calls`;
-    const notice = new Notification(title, { body: who ? `Last: ${who}` : "", tag: "missed-calls" });
-    notice.onclick = () => {
-      window.focus();
-      window.location.href = "/portal/calls";
-    };
+    showCallNotification(title, who ? `Last: ${who}` : "", { tag: "missed-calls", opens: "/portal/calls" });
   }
 
   async function refresh() {
