@@ -111,15 +111,6 @@ def talking(line: str) -> list[Step]:
     return [Step(say=line, delay_s=1.0), Step(say=line, delay_s=3), Step(say=line, delay_s=3)]
 
 
-KNOWN_RECOGNITION_DEFECT = pytest.mark.xfail(
-    strict=False,
-    reason="open defect, intermittent (most runs from a fresh clone): the spoken command is misheard "
-    "(a label such as 'office' added to 'Dial Maria Garcia', nothing dialed) or the voicemail "
-    "transcript is not read; cause not found yet",
-)
-
-
-@KNOWN_RECOGNITION_DEFECT
 async def test_owner_says_call_maria_garcia_and_is_put_through(service, caller, phones, settings, owner):
     calls_before = len([r for r in service.calls() if r["number"] == MARIA])
     phones.script(MARIA, PhoneScript(answer_after_s=2, steps=talking(MARIA_SPEAKS), stay_s=12))
@@ -153,7 +144,6 @@ async def test_owner_says_call_maria_garcia_and_is_put_through(service, caller, 
     assert str(line_call["id"]) not in {row["call_id"] for row in export_rows_for(service, OWNER_PHONE)}
 
 
-@KNOWN_RECOGNITION_DEFECT
 async def test_dial_and_a_name_alone_are_requests_for_that_person(service, caller, phones, settings, owner):
     """ "Dial Maria Garcia" is a name to call, not digits; so is "Maria Garcia, please" alone."""
     phones.script(MARIA, PhoneScript(answer_after_s=1, steps=[Step(say=MARIA_SPEAKS, delay_s=1.0)], stay_s=2))
@@ -253,7 +243,13 @@ async def test_five_wrong_pins_lock_the_caller_out_even_with_the_right_pin(
     assert len(locks) == 2  # when it locked, and when the locked number called again
 
 
-@KNOWN_RECOGNITION_DEFECT
+@pytest.mark.xfail(
+    strict=False,
+    reason="open defect of the caller's ears, intermittent: the message header, the transcript and "
+    "the menu are said with short pauses, cut out of the recording as one stretch of about 16 s, "
+    "and Whisper tiny.en sometimes writes down only its first sentence (the assistant said the "
+    "transcript: see the call's 'said' events)",
+)
 async def test_play_my_messages_reads_a_voicemail_and_delete_removes_it(
     service, caller, settings, owner, mailbox, caller_number
 ):

@@ -225,11 +225,6 @@ async def test_desk_phone_and_mobile_ring_together_and_the_first_to_accept_wins(
     assert "front desk" in words(result.heard)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect, intermittent (most runs from a fresh clone): the caller's name ('This is "
-    "Sam Lee') is transcribed wrongly, so the mail subject lacks it",
-)
 async def test_unimportant_caller_leaves_a_message_that_is_mailed(
     service, caller, phones, settings, owner, mailbox, caller_number
 ):
