@@ -11,14 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Caller, Context, CurrentCaller
 from api.handlers import field_error
-from api.schemas import error_responses
+from api.schemas import COMMON_ERRORS, error_responses
 from assistant.domain.credentials import MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, check_password_policy
 from assistant.errors import AssistantError
 from assistant.store.users import LoginResult
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=COMMON_ERRORS)
 
 
 class TokenRequest(BaseModel):

@@ -69,3 +69,8 @@ def normalize_or_raw(raw: str, default_country: str = "US") -> str:
 def is_country(code: str) -> bool:
     """Return whether ``code`` is a region libphonenumber knows (``US``, ``GB``, ``DE``...)."""
     return code.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def spoken_number(number: str) -> str:
+    """Digits one by one, so the voice does not read "2025550123" as a quantity."""
+    return " ".join(ch for ch in number if ch.isdigit())

@@ -18,6 +18,7 @@ from typing import Protocol
 from assistant.call import Call, CallerHungUp, Choices, Digits, Phrases
 from assistant.domain.caller_id import outbound_caller_id
 from assistant.domain.owner import OwnerProfile
+from assistant.domain.phone import spoken_number
 from assistant.domain.phonebook import Person, Phonebook
 from assistant.domain.routing import dial_target, why_not_answered
 from assistant.domain.spoken_time import spoken_when
@@ -329,11 +330,6 @@ async def read_message(call: Call, office: Office, message: PhoneMessage, positi
 # --- wording ------------------------------------------------------------------------------------
 def caller_of(message: PhoneMessage) -> str:
     return message.caller_name or spoken_number(message.caller_number)
-
-
-def spoken_number(number: str) -> str:
-    """Digits one by one, so the voice does not read "2025550123" as a quantity."""
-    return " ".join(ch for ch in number if ch.isdigit())
 
 
 def first_name(name: str) -> str:

@@ -10,6 +10,7 @@ from assistant.domain.caller_id import forwarded_caller_id
 from assistant.domain.importance import Decision, decide_importance, is_listed
 from assistant.domain.names import name_from_answer
 from assistant.domain.owner import Caller, OwnerProfile
+from assistant.domain.phone import spoken_number
 from assistant.domain.ring_strategy import stages_for_owner
 from assistant.domain.routing import Route, plan_call
 from assistant.flows.forwarding import ring_owner
@@ -133,9 +134,10 @@ def record(call: Call, heard: Screening, decision: Decision, route: str) -> None
 
 
 def who_is_calling(call: Call, caller: Caller, heard: Screening) -> str:
-    return (
-        heard.name or caller.contact_name or call.prompts.text("forward.unknown_caller", number=caller.number)
-    )
+    known = heard.name or caller.contact_name
+    if known:
+        return known
+    return call.prompts.text("forward.unknown_caller", number=spoken_number(caller.number))
 
 
 def what_about(call: Call, heard: Screening) -> str:

@@ -47,7 +47,7 @@ async def test_forward_puts_the_caller_through_to_the_other_number(
         # The colleague speaks once told whose call it is.
         PhoneScript(
             answer_after_s=1,
-            steps=talking("Hello, this is Jordan at the office.", after_hearing="forwarded"),
+            steps=talking("Hello, this is Jordan at the office.", after_hearing="call for alex"),
             stay_s=10,
         ),
     )
@@ -60,7 +60,7 @@ async def test_forward_puts_the_caller_through_to_the_other_number(
     assert not mobile_call.answered and colleague_call.answered
     assert mobile_call.ended_at <= colleague_call.rang_at  # forwarded only after the mobile stopped ringing
     assert colleague_call.caller_number == caller_number
-    assert "forwarded" in words(colleague_call.heard), words(colleague_call.heard)
+    assert "call for alex morgan" in words(colleague_call.heard), words(colleague_call.heard)
     heard = words(result.heard)
     assert "forward your call" in heard and "this is jordan" in heard, heard
     assert "thanks for picking up" in words(colleague_call.heard), words(colleague_call.heard)

@@ -1,5 +1,6 @@
+from assistant.domain.phone import spoken_number
 from assistant.domain.phonebook import Entry, Phonebook
-from assistant.flows.assistant_line import first_name, list_of_names, spoken_number
+from assistant.flows.assistant_line import first_name, list_of_names
 
 
 def test_numbers_are_read_digit_by_digit():
