@@ -23,6 +23,7 @@ import soundfile
 from assistant.simcall import PhoneScript, Step
 from tests.e2e import conftest as e2e
 from tests.portal.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.portal.test_profile_browser import NOTIFICATION_SPY
 
 pytestmark = pytest.mark.e2e
 phones = e2e.phones  # the lab phones fixture, shared with the end-to-end tests
@@ -107,6 +108,14 @@ def owner_uses_the_webphone(service, caller_number):
     service.update_settings(**{key: before[key] for key in changes})
 
 
+@pytest.fixture
+def call_notifications(service):
+    """The owner's browser notifications of calls are on for the test."""
+    assert service.http.patch("/profile", json={"call_notifications": True}).status_code == 200
+    yield
+    service.http.patch("/profile", json={"call_notifications": False})
+
+
 async def shot(page, name: str) -> None:
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -131,9 +140,19 @@ async def heard_energy(page) -> float:
 
 
 async def test_the_smart_number_rings_the_browser_and_the_owner_takes_the_call_there(
-    service, caller, settings, lab_owner, caller_number, phone_page, owner_uses_the_webphone
+    service,
+    caller,
+    settings,
+    lab_owner,
+    caller_number,
+    phone_page,
+    owner_uses_the_webphone,
+    call_notifications,
 ):
     page = phone_page
+    # Granting permissions denies the others: the microphone is granted with the notifications.
+    await page.context.grant_permissions(["notifications", "microphone"], origin=service.api)
+    await page.add_init_script(NOTIFICATION_SPY)
     await open_phone(page, service, lab_owner)
     assert "200" in service.http.get("/settings").json()["extensions"]
     await shot(page, "webphone-01-online")
@@ -157,6 +176,8 @@ async def test_the_smart_number_rings_the_browser_and_the_owner_takes_the_call_t
 
     await page.locator("#incoming").wait_for(state="visible", timeout=60_000)
     assert caller_number in await page.locator("#incoming-from").inner_text()
+    notices = await page.evaluate("() => window.__notifications")
+    assert [n for n in notices if n["title"] == "Incoming call" and caller_number in n["body"]], notices
     await shot(page, "webphone-02-incoming")
     await page.get_by_role("button", name="Answer").click()
     await page.locator("#call-state").filter(has_text="connected").wait_for()

@@ -136,8 +136,10 @@ function incoming(invitation) {
     return;
   }
   const from = invitation.remoteIdentity;
-  $("incoming-from").textContent = from.displayName ? `${from.displayName} (${from.uri.user})` : from.uri.user;
+  const caller = from.displayName ? `${from.displayName} (${from.uri.user})` : from.uri.user;
+  $("incoming-from").textContent = caller;
   $("incoming").hidden = false;
+  window.showCallNotification?.("Incoming call", caller, { tag: "incoming" });
   startRinging();
   follow(invitation, "ringing");
 }
