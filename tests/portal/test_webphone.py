@@ -243,10 +243,15 @@ async def test_the_dial_pad_calls_out_under_the_chosen_caller_id_and_it_is_logge
     assert placed["talk_s"] and float(placed["talk_s"]) > 0, placed
 
 
-def finished_outbound_to(service, number: str, timeout_s: float = 15.0) -> dict:
+def finished_outbound_to(service, number: str, timeout_s: float = 15.0, after_id: int = 0) -> dict:
+    """The newest finished outbound call to `number` logged after the row `after_id`."""
     deadline = time.monotonic() + timeout_s
     while True:
-        rows = [r for r in service.calls() if r["direction"] == "outbound" and r["number"] == number]
+        rows = [
+            r
+            for r in service.calls()
+            if r["direction"] == "outbound" and r["number"] == number and r["id"] > after_id
+        ]
         if rows and rows[0]["ended_at"]:
             return service.call(rows[0]["id"])
         if time.monotonic() > deadline:
@@ -259,6 +264,7 @@ async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
 ):
     (await e2e.connected(phones)).reset()
     phones.script(CALLEE, PhoneScript(answer_after_s=1, steps=[Step(say=CALLEE_LINE, delay_s=1.0)], stay_s=3))
+    earlier = max([r["id"] for r in service.calls() if r["direction"] == "outbound"], default=0)
     reply = service.http.post("/contacts", json={"name": "Dana Webphone", "phone": CALLEE})
     assert reply.status_code in (201, 409), reply.text  # 409: an earlier run's contact
     page = phone_page
@@ -271,7 +277,7 @@ async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
     assert await page.get_by_label("Phone number").input_value() == CALLEE
     (answered,) = await phones.answered_calls(CALLEE)
     assert answered.answered, answered
-    placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE)
+    placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE, 15.0, earlier)
     assert {"event": "placed", "by": "webphone", "to": "Dana Webphone"} in placed["events"], placed
 
 
