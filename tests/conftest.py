@@ -196,6 +196,21 @@ class ServiceProcess:
         assert reply.status_code == 200, reply.text
         return reply.json()
 
+    def outbound_call_to(self, number: str, timeout_s: float = 15.0, after_id: int = 0) -> dict:
+        """The newest finished outbound call to `number` logged after the row `after_id`, in full."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = [
+                r
+                for r in self.calls()
+                if r["direction"] == "outbound" and r["number"] == number and r["id"] > after_id
+            ]
+            if rows and rows[0]["ended_at"]:
+                return self.call(rows[0]["id"])
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no finished outbound call to {number}")
+            time.sleep(0.2)
+
     def call_from(self, number: str, timeout_s: float = 10.0) -> dict:
         """The finished call-log row of the call from `number` (waits for its end to be written)."""
         deadline = time.monotonic() + timeout_s

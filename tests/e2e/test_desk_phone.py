@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 
 import pytest
 
@@ -26,17 +25,6 @@ LOCAL_FOR_DANA = "+15557779999"  # the owner's local number in Dana's area code 
 
 def words(heard) -> str:
     return re.sub(r"[^a-z0-9 ]", "", " ".join(h.text for h in heard).lower())
-
-
-def finished_outbound_to(service, number: str, timeout_s: float = 15.0) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        rows = [r for r in service.calls() if r["direction"] == "outbound" and r["number"] == number]
-        if rows and rows[0]["ended_at"]:
-            return service.call(rows[0]["id"])
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no finished outbound call to {number}")
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -62,7 +50,7 @@ async def test_desk_phone_calls_out_under_the_owners_local_caller_id_and_is_logg
     assert result.answered and "this is dana" in words(result.heard), words(result.heard)
     assert "alex from the office" in words(dana_call.heard), words(dana_call.heard)
     assert dana_call.caller_number == LOCAL_FOR_DANA  # Local ID: the owner's number for Dana's area
-    placed = await asyncio.to_thread(finished_outbound_to, service, DANA)
+    placed = await asyncio.to_thread(service.outbound_call_to, DANA)
     assert placed["kind"] == "outbound" and placed["line"] == LOCAL_FOR_DANA
     assert placed["answered_at"] and placed["outcome"] == "completed"
     assert {"event": "placed", "by": f"desk phone {DESK}", "to": DANA} in placed["events"]

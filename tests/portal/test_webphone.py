@@ -236,27 +236,11 @@ async def test_the_dial_pad_calls_out_under_the_chosen_caller_id_and_it_is_logge
     assert answered.caller_number == LOCAL_NUMBER  # the caller ID chosen in the page
     assert "this is alex" in words(h.text for h in answered.heard), words(h.text for h in answered.heard)
     assert energy > SPEECH_ENERGY, energy  # Dana's voice reached the page
-    placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE)
+    placed = await asyncio.to_thread(service.outbound_call_to, CALLEE)
     assert placed["kind"] == "outbound" and placed["line"] == LOCAL_NUMBER, placed
     assert placed["answered_at"] and placed["outcome"] == "completed", placed
     assert [e for e in placed["events"] if e["event"] == "placed" and e["by"] == "webphone"], placed
     assert placed["talk_s"] and float(placed["talk_s"]) > 0, placed
-
-
-def finished_outbound_to(service, number: str, timeout_s: float = 15.0, after_id: int = 0) -> dict:
-    """The newest finished outbound call to `number` logged after the row `after_id`."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        rows = [
-            r
-            for r in service.calls()
-            if r["direction"] == "outbound" and r["number"] == number and r["id"] > after_id
-        ]
-        if rows and rows[0]["ended_at"]:
-            return service.call(rows[0]["id"])
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no finished outbound call to {number}")
-        time.sleep(0.2)
 
 
 async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
@@ -277,7 +261,7 @@ async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
     assert await page.get_by_label("Phone number").input_value() == CALLEE
     (answered,) = await phones.answered_calls(CALLEE)
     assert answered.answered, answered
-    placed = await asyncio.to_thread(finished_outbound_to, service, CALLEE, 15.0, earlier)
+    placed = await asyncio.to_thread(service.outbound_call_to, CALLEE, 15.0, earlier)
     assert {"event": "placed", "by": "webphone", "to": "Dana Webphone"} in placed["events"], placed
 
 
