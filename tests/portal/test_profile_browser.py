@@ -190,7 +190,13 @@ async def test_a_missed_call_is_counted_and_notified_until_the_call_log_is_seen(
     # The open page learns of it by itself: the badge beside Calls, and a browser notification.
     assert await poll(lambda: badge.is_visible(), bool, timeout_s=40.0), "no missed-call badge"
     assert (await badge.locator(".count").inner_text()) == "1"
-    notices = await page.evaluate("() => window.__notifications")
+
+    # The notification follows the badge: the page first asks the call log who called.
+    async def notices_shown() -> list[dict]:
+        return await page.evaluate("() => window.__notifications")
+
+    assert await poll(notices_shown, bool, timeout_s=10.0), "no missed-call notification"
+    notices = await notices_shown()
     assert [n["title"] for n in notices] == ["Missed call"]
     assert notices[0]["body"] == f"Last: {row['display_name']}"
     await shot(page, "12-missed-call-badge")
