@@ -17,8 +17,11 @@ import pytest
 from assistant.config import Settings
 from assistant.pbx import lab
 
-TEST_RTP_START = 30000
-TEST_RTP_END = 30999
+TEST_RTP_PORTS = 1000  # per lab: each pytest-xdist worker runs a lab of its own beside the others
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+WORKER_INDEX = int(WORKER.removeprefix("gw") or 0)
+TEST_RTP_START = 30000 + TEST_RTP_PORTS * WORKER_INDEX
+TEST_RTP_END = TEST_RTP_START + TEST_RTP_PORTS - 1
 SERVICE_START_TIMEOUT_S = 120.0  # it synthesizes every prompt into the fresh test lab; slow on a busy machine
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -226,7 +229,7 @@ class ServiceProcess:
 @pytest.fixture(scope="session")
 def service(asterisk: Settings, lab_env: dict[str, str], owner_token: str) -> Iterator[ServiceProcess]:
     ARTIFACTS.mkdir(exist_ok=True)
-    process = ServiceProcess(lab_env, asterisk, ARTIFACTS / "service.log", owner_token)
+    process = ServiceProcess(lab_env, asterisk, ARTIFACTS / f"service-{WORKER}.log", owner_token)
     process.start()
     yield process
     process.stop()
