@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from api.context import AppContext
 from api.handlers import install_error_handlers
 from api.portal import install_portal
-from api.routes import auth, calls, contacts, profile, voicemails, webphone
+from api.routes import auth, calls, contacts, profile, queues, voicemails, webphone
 from api.routes import settings as settings_routes
 from api.schemas import Check, Health
 from assistant.config import Settings
@@ -43,6 +43,7 @@ TAGS = [
     {"name": "voicemails", "description": "Messages callers left"},
     {"name": "settings", "description": "The owner's Smart Number settings"},
     {"name": "webphone", "description": "The portal's WebPhone: the SIP account the browser registers with"},
+    {"name": "queues", "description": "The caller's queues and their presence in each"},
     {"name": "profile", "description": "The owner's own account: picture, call notifications, what is new"},
     {"name": "auth", "description": "Bearer tokens and the password"},
     {"name": "health", "description": "Is the service working"},
@@ -83,7 +84,7 @@ def create_app(
     app = FastAPI(title=TITLE, description=DESCRIPTION, version="1.0.0", openapi_tags=TAGS, lifespan=lifespan)
     app.state.context = AppContext.build(settings, db)
     install_error_handlers(app)
-    for module in (calls, contacts, voicemails, settings_routes, profile, auth, webphone):
+    for module in (calls, contacts, voicemails, settings_routes, profile, auth, webphone, queues):
         app.include_router(module.router)
 
     install_portal(app)

@@ -13,6 +13,7 @@ from assistant.store.db import Store
 from assistant.store.history import CallHistory
 from assistant.store.owners import OwnerDirectory, OwnerSettingsStore
 from assistant.store.profiles import Profiles
+from assistant.store.queues import Queues
 from assistant.store.users import Users
 from assistant.store.voicemails import VoicemailStore
 
@@ -29,6 +30,7 @@ class AppContext:
     owners: OwnerDirectory
     owner_settings: OwnerSettingsStore
     profiles: Profiles
+    queues: Queues
     users: Users
     voicemails: VoicemailStore
 
@@ -44,6 +46,7 @@ class AppContext:
             owners=OwnerDirectory(store),
             owner_settings=OwnerSettingsStore(store),
             profiles=Profiles(store),
+            queues=Queues(store),
             users=Users(store),
             voicemails=VoicemailStore(store, settings.voicemail_dir),
         )

@@ -344,3 +344,36 @@ class OutboxMessage(Base):
     voicemail_id: Mapped[int | None] = mapped_column(ID_TYPE, nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Queue(Base):
+    """A queue: a public number whose calls ring every present member together (see flows/queue.py)."""
+
+    __tablename__ = "queues"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    number: Mapped[str] = mapped_column(String, unique=True)
+    name: Mapped[str] = mapped_column(String)
+    # How long the caller waits on hold while the present members ring.
+    ring_s: Mapped[int] = mapped_column(Integer, default=30, server_default=text("30"))
+    # Whose mailbox takes the queue's messages (nobody present or nobody answering), and whose call
+    # log shows those calls; None: the caller hears a goodbye instead.
+    mailbox_owner_id: Mapped[int | None] = mapped_column(
+        ID_TYPE, ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QueueMember(Base):
+    """One account assigned to one queue, and whether it takes that queue's calls now (presence)."""
+
+    __tablename__ = "queue_members"
+
+    queue_id: Mapped[int] = mapped_column(
+        ID_TYPE, ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    present: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
