@@ -86,49 +86,59 @@ async def capture_utterance(
     Args:
         frames: live 20 ms int16 frames of the caller.
         endpointer: a fresh Endpointer.
-        stream: a RecognitionStream (`feed(audio)`, `final()`), fed from a worker thread.
+        stream: a RecognitionStream (`feed(audio)`, `final()`), fed from a worker thread; when the
+            capture ends without an utterance (cancelled: no answer, a key, a hang-up), its
+            `close()`, if it has one, lets go of what it holds.
         started: set as soon as speech starts (barge-in uses it).
         complete: says whether the words heard so far are a whole answer; with the endpoint's
             `complete_silence_ms` such an answer ends the turn after that shorter quiet.
     """
-    fed = 0
-    started_at = 0.0
-    partial: str | None = None
-    early = _EarlyDecode(stream) if isinstance(stream, BufferedStream) else None
-    short_quiet = endpointer.settings.complete_silence_ms if complete is not None else None
-    while True:
-        frame = await frames.get()
-        event = endpointer.push(frame)
-        if event == "start":
-            started_at = time.monotonic()
-            started.set()
-        if not endpointer.started:
-            continue
-        quiet = endpointer.quiet_ms
-        pending = len(endpointer.speech_frames) - fed
-        at_a_pause = quiet in (SPECULATE_AFTER_MS, short_quiet)
-        if event == "end" or pending >= FEED_EVERY_FRAMES or (pending and at_a_pause):
-            chunk = np.concatenate(endpointer.speech_frames[fed:])
-            fed = len(endpointer.speech_frames)
-            text = await asyncio.to_thread(stream.feed, chunk)
-            partial = text if text is not None else partial
-        if early is not None:
-            if quiet == 0:
-                early.drop()
-            elif quiet >= SPECULATE_AFTER_MS:
-                early.start()
-            partial = early.text
-        early_end = (
-            event != "end"
-            and short_quiet is not None
-            and quiet >= short_quiet
-            and bool(partial)
-            and complete(partial)
-        )
-        if event == "end" or early_end:
-            ended_at = time.monotonic() - endpointer.trailing_silence_s
-            hypothesis = await early.result() if early is not None else None
-            if hypothesis is None:
-                hypothesis = await asyncio.to_thread(stream.final)
-            audio = np.concatenate(endpointer.speech_frames)
-            return Utterance(hypothesis, audio, started_at, ended_at, time.monotonic(), early_end)
+    finishing = False
+    try:
+        fed = 0
+        started_at = 0.0
+        partial: str | None = None
+        early = _EarlyDecode(stream) if isinstance(stream, BufferedStream) else None
+        short_quiet = endpointer.settings.complete_silence_ms if complete is not None else None
+        while True:
+            frame = await frames.get()
+            event = endpointer.push(frame)
+            if event == "start":
+                started_at = time.monotonic()
+                started.set()
+            if not endpointer.started:
+                continue
+            quiet = endpointer.quiet_ms
+            pending = len(endpointer.speech_frames) - fed
+            at_a_pause = quiet in (SPECULATE_AFTER_MS, short_quiet)
+            if event == "end" or pending >= FEED_EVERY_FRAMES or (pending and at_a_pause):
+                chunk = np.concatenate(endpointer.speech_frames[fed:])
+                fed = len(endpointer.speech_frames)
+                text = await asyncio.to_thread(stream.feed, chunk)
+                partial = text if text is not None else partial
+            if early is not None:
+                if quiet == 0:
+                    early.drop()
+                elif quiet >= SPECULATE_AFTER_MS:
+                    early.start()
+                partial = early.text
+            early_end = (
+                event != "end"
+                and short_quiet is not None
+                and quiet >= short_quiet
+                and bool(partial)
+                and complete(partial)
+            )
+            if event == "end" or early_end:
+                ended_at = time.monotonic() - endpointer.trailing_silence_s
+                hypothesis = await early.result() if early is not None else None
+                if hypothesis is None:
+                    finishing = True
+                    hypothesis = await asyncio.to_thread(stream.final)
+                audio = np.concatenate(endpointer.speech_frames)
+                return Utterance(hypothesis, audio, started_at, ended_at, time.monotonic(), early_end)
+    finally:
+        close = getattr(stream, "close", None)
+        if not finishing and close is not None:
+            # In a thread, after any feed still running there (the stream serializes them).
+            asyncio.get_running_loop().run_in_executor(None, close)

@@ -475,6 +475,14 @@ class CommandStream:
             dictated = decoding.result()
         return combine(grammar, dictated)
 
+    def close(self) -> None:
+        """Abandon the utterance: the streams it holds let go of their decoders."""
+        self._chunks = []
+        for stream in (self._grammar, self._dictation):
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+
 
 class CommandRecognizer:
     """The grammar of the assistant line's commands for one phonebook, and its interpretation.

@@ -94,3 +94,38 @@ def test_a_grammar_phrase_ends_after_the_short_pause(voice) -> None:
     )
     assert choices.choice_for(utterance.hypothesis.text) == "yes"
     assert utterance.early_end and quiet_ms < CHOICE.end_silence_ms
+
+
+@pytest.mark.parametrize("speech_before_the_end", [False, True])
+def test_a_turn_that_ends_without_an_utterance_gives_the_decoders_back(voice, speech_before_the_end) -> None:
+    """No answer before the time-out, or a hang-up mid-word: the next turn reuses the decoders."""
+    engine = PocketSphinxEngine()
+    grammar = engine.compile(load_choices("yes_no").phrases(), name="yes_no")
+    made_before = engine._grammar_pool.made
+    words = voice.synthesize("Yes, that is right, yes.")
+    audio = np.concatenate([quiet(0.3), words[: words.size // 2]]) if speech_before_the_end else quiet(1.0)
+
+    async def abandoned_turn() -> None:
+        frames: asyncio.Queue = asyncio.Queue()
+        for start in range(0, audio.size - FRAME + 1, FRAME):
+            frames.put_nowait(audio[start : start + FRAME])
+        stream = engine.stream(grammar)
+        capture = asyncio.create_task(capture_utterance(frames, Endpointer(CHOICE), stream, asyncio.Event()))
+        for _ in range(500):  # until the capture has read every frame
+            if frames.empty():
+                break
+            await asyncio.sleep(0.01)
+        capture.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await capture
+        for _ in range(200):  # closing happens in a worker thread
+            if engine._grammar_pool._idle:
+                return
+            await asyncio.sleep(0.01)
+
+    for _ in range(3):
+        asyncio.run(abandoned_turn())
+    assert engine._grammar_pool.made == made_before
+    yes = np.concatenate([quiet(0.3), voice.synthesize("Yes."), quiet(1.0)])
+    utterance, _ = asyncio.run(listen(yes, CHOICE, engine.stream(grammar), None))
+    assert utterance.hypothesis.text == "yes" and engine._grammar_pool.made == made_before

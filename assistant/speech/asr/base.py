@@ -128,6 +128,9 @@ class RecognitionStream(Protocol):
         """End the utterance and return the result; the stream cannot be fed afterwards."""
         ...
 
+    # A stream that holds pooled decoders also has `close()`: it abandons the utterance without a
+    # result and gives them back (listening calls it when a turn ends without an utterance).
+
 
 @runtime_checkable
 class GrammarEngine(Protocol):

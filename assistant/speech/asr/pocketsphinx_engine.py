@@ -21,7 +21,8 @@ scale. The gap goes through a logistic to give 0..1, and results below ``min_con
 are no match.
 
 Decoders are not thread-safe and each holds its own copy of the acoustic model, so they are
-pooled: a stream takes one for the length of an utterance and gives it back at ``final``.
+pooled: a stream takes one for the length of an utterance and gives it back at ``final`` (or
+``close``, when the utterance is abandoned).
 
 Cepstral mean normalization (CMN) runs live: the mean an utterance is normalized with is the
 one the decoder had when the utterance started, updated at its end. The bundled model starts
@@ -301,6 +302,7 @@ class PocketSphinxGrammarStream:
         self._pair: _GrammarDecoder | None = self._pool.take()
         self._pair.use(grammar)
         self._pair.start()
+        self._lock = threading.Lock()  # close() may come from another thread than feed()
 
     def _decoders(self) -> _GrammarDecoder:
         if self._pair is None:
@@ -308,22 +310,33 @@ class PocketSphinxGrammarStream:
         return self._pair
 
     def feed(self, audio: np.ndarray) -> str | None:
-        pair = self._decoders()
-        data = as_int16(audio).tobytes()
-        pair.decoder.process_raw(data, False, False)
-        pair.phone_loop.process_raw(data, False, False)
-        hyp = pair.decoder.hyp()
-        return hyp.hypstr if hyp is not None and hyp.hypstr else None
+        with self._lock:
+            pair = self._decoders()
+            data = as_int16(audio).tobytes()
+            pair.decoder.process_raw(data, False, False)
+            pair.phone_loop.process_raw(data, False, False)
+            hyp = pair.decoder.hyp()
+            return hyp.hypstr if hyp is not None and hyp.hypstr else None
 
     def final(self) -> Hypothesis:
-        pair = self._decoders()
-        self._pair = None
-        try:
-            pair.decoder.end_utt()
-            pair.phone_loop.end_utt()
-            return self._result(pair)
-        finally:
-            self._pool.give_back(pair)
+        with self._lock:
+            pair = self._decoders()
+            self._pair = None
+            try:
+                pair.decoder.end_utt()
+                pair.phone_loop.end_utt()
+                return self._result(pair)
+            finally:
+                self._pool.give_back(pair)
+
+    def close(self) -> None:
+        """Abandon the utterance (the caller never answered, or hung up): the decoders go back."""
+        with self._lock:
+            pair, self._pair = self._pair, None
+            if pair is not None:
+                pair.decoder.end_utt()
+                pair.phone_loop.end_utt()
+                self._pool.give_back(pair)
 
     def _result(self, pair: _GrammarDecoder) -> Hypothesis:
         best = pair.decoder.hyp()
@@ -357,6 +370,9 @@ class _SilentStream:
     def final(self) -> Hypothesis:
         return no_match()
 
+    def close(self) -> None:
+        pass
+
 
 class PocketSphinxDictationStream:
     """One utterance decoded with the language model."""
@@ -366,26 +382,37 @@ class PocketSphinxDictationStream:
         self._decoder = self._pool.take()
         self._decoder.start_utt()
         self._over = False
+        self._lock = threading.Lock()  # close() may come from another thread than feed()
 
     def feed(self, audio: np.ndarray) -> str | None:
-        if self._over:
-            raise RuntimeError("the utterance is over: final() was called")
-        self._decoder.process_raw(as_int16(audio).tobytes(), False, False)
-        hyp = self._decoder.hyp()
-        return hyp.hypstr if hyp is not None and hyp.hypstr else None
+        with self._lock:
+            if self._over:
+                raise RuntimeError("the utterance is over: final() was called")
+            self._decoder.process_raw(as_int16(audio).tobytes(), False, False)
+            hyp = self._decoder.hyp()
+            return hyp.hypstr if hyp is not None and hyp.hypstr else None
 
     def final(self) -> Hypothesis:
-        if self._over:
-            raise RuntimeError("the utterance is over: final() was called")
-        self._over = True
-        try:
-            self._decoder.end_utt()
-            hyp = self._decoder.hyp()
-            if hyp is None or not hyp.hypstr:
-                return no_match()
-            return Hypothesis(hyp.hypstr, min(max(hyp.prob, 0.0), 1.0))
-        finally:
-            self._pool.give_back(self._decoder)
+        with self._lock:
+            if self._over:
+                raise RuntimeError("the utterance is over: final() was called")
+            self._over = True
+            try:
+                self._decoder.end_utt()
+                hyp = self._decoder.hyp()
+                if hyp is None or not hyp.hypstr:
+                    return no_match()
+                return Hypothesis(hyp.hypstr, min(max(hyp.prob, 0.0), 1.0))
+            finally:
+                self._pool.give_back(self._decoder)
+
+    def close(self) -> None:
+        """Abandon the utterance: the decoder goes back."""
+        with self._lock:
+            if not self._over:
+                self._over = True
+                self._decoder.end_utt()
+                self._pool.give_back(self._decoder)
 
 
 class PocketSphinxEngine:
