@@ -15,9 +15,11 @@ def install_portal(app: FastAPI) -> None:
     from api.portal.pages import install_login_redirect, router
     from api.portal.phone_page import router as phone_router
     from api.portal.profile_page import router as profile_router
+    from api.portal.queues_page import router as queues_router
 
     install_login_redirect(app)
     app.mount("/portal/static", StaticFiles(directory=PORTAL_DIR / "static"), name="portal-static")
     app.include_router(router)
     app.include_router(phone_router)
     app.include_router(profile_router)
+    app.include_router(queues_router)

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from api_fixtures import Owner, alice, assert_error, bob, client, settings, store
+from api_fixtures import PASSWORD, Owner, alice, assert_error, bob, client, settings, store
 from fastapi.testclient import TestClient
 
 from assistant.domain.queues import Member, check_name, check_ring_s, queue_ring, when_nobody_takes
@@ -196,3 +198,38 @@ def test_api_body_that_is_not_json_and_no_login_are_refused(
     )
     assert_error(client.put(f"/queues/{front}/presence", json={"present": False}), 401)
     assert_error(client.get("/queues"), 401)
+
+
+def portal_login(client: TestClient, owner: Owner) -> str:
+    """Log `owner` in through the portal's form; return the session's CSRF token."""
+    page = client.get("/portal/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/portal/login", data={"email": owner.email, "password": PASSWORD, "csrf_token": token})
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/portal/queues").text).group(1)
+
+
+def test_portal_page_shows_a_switch_per_queue_and_its_form_saves_without_scripts(
+    client: TestClient, alice: Owner, two_queues: tuple[int, int], store: Store
+) -> None:
+    front, billing = two_queues
+    token = portal_login(client, alice)
+    page = client.get("/portal/queues").text
+    assert page.count('role="switch"') == 2 and "Front desk" in page and "Billing" in page
+    assert page.count("checked") == 2
+
+    saved = client.post(
+        f"/portal/queues/{front}/presence", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    assert [m.present for m in Queues(store).memberships(alice.id)] == [False, True]
+    client.post(f"/portal/queues/{front}/presence", data={"csrf_token": token, "present": "on"})
+    assert [m.present for m in Queues(store).memberships(alice.id)] == [True, True]
+    forged = client.post(f"/portal/queues/{billing}/presence", data={"csrf_token": "forged"})
+    assert forged.status_code == 403
+    assert client.post("/portal/queues/999/presence", data={"csrf_token": token}).status_code == 404
+    assert [m.present for m in Queues(store).memberships(alice.id)] == [True, True]
+
+
+def test_portal_page_of_an_account_in_no_queue(client: TestClient, bob: Owner) -> None:
+    portal_login(client, bob)
+    assert 'id="no-queues"' in client.get("/portal/queues").text
