@@ -28,6 +28,7 @@ _STATUS_BY_CODE = {
     "audio-missing": 404,
     "duplicate-contact": 409,
     "no-number": 409,
+    "not-virtualized": 409,
     "line-taken": 409,
     "user-exists": 409,
     "webphone-taken": 409,

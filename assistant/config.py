@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # The portal's WebPhone: Asterisk's HTTPS server (secure websocket for SIP over WebRTC), loopback only.
     lab_https_port: int = 8089
     debian_mirror: str | None = None
+    # Extensions whose phones take virtual extensions (*30): shared desks. Others refuse them.
+    virtualization_bases: str = "202,203"
 
     # The Stasis application, the numbers it answers, and whose assistant it is.
     app_name: str = "assistant"

@@ -20,10 +20,12 @@ from assistant.config import Settings
 from assistant.domain.caller_id import owned_numbers
 from assistant.domain.owner import Caller, OwnerProfile
 from assistant.domain.routing import Route, reachable_routes
+from assistant.domain.virtualization import parse_bases, ring_devices
 from assistant.flows.assistant_line import assistant_line
 from assistant.flows.desk import desk_call
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
+from assistant.flows.virtualization import virtualization_center
 from assistant.mail.missed_call import MissedCall
 from assistant.missed_calls import MissedCallMailer
 from assistant.office import Recognizers, StoreOffice
@@ -33,6 +35,7 @@ from assistant.prompts import Prompts
 from assistant.store.calls import CallLog
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory, OwnerSettingsView
+from assistant.store.virtualization import Virtualizations
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient, AriNotFound
 from assistant.telephony.channel import Channel
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 DB_WRITE_ATTEMPTS = 5
 DB_RETRY_DELAY_S = 0.5
 DESK_FLOW = "desk"  # the dialplan's Stasis argument for calls the owner dials from a desk phone
+VIRTUALIZATION_FLOW = "virtualize"  # *30: the Virtualization Center
+NOT_CONVERSATIONS = (DESK_FLOW, VIRTUALIZATION_FLOW)  # calls that get no call-log row of their own
 
 
 def desk_extension(channel_name: str) -> str:
@@ -68,6 +73,7 @@ class Parts:
     voicemails: VoicemailStore
     recognizers: Recognizers
     missed_calls: MissedCallMailer
+    virtualizations: Virtualizations | None = None
 
 
 def owner_numbers(view: OwnerSettingsView) -> tuple[str, ...]:
@@ -148,7 +154,7 @@ class CallHandler:
             line,
             " resumed" if incoming.resumed else "",
         )
-        if line != DESK_FLOW:
+        if line not in NOT_CONVERSATIONS:
             call.record_id = await self._db(
                 lambda: self.parts.call_log.record_start(
                     info.id,
@@ -194,6 +200,15 @@ class CallHandler:
             return
         if call.line == DESK_FLOW:
             await self._desk_call(call)
+            return
+        if call.line == VIRTUALIZATION_FLOW:
+            await virtualization_center(
+                call,
+                self.parts.virtualizations,
+                desk_extension(call.info.name),
+                call.info.args[1] if len(call.info.args) > 1 else "",
+                parse_bases(self.parts.settings.virtualization_bases),
+            )
             return
         view = await asyncio.to_thread(self.parts.owners.owner_for_line, call.info.dialed)
         owner = owner_profile(view, self.parts.settings)
@@ -269,8 +284,12 @@ class CallHandler:
         return StoreOffice(owner, parts.owners, parts.line_access, parts.voicemails, parts.recognizers)
 
     async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
+        """The routes that can ring now; a virtualized extension rings the phone of its base."""
+        places = self.parts.virtualizations
+        placements = await asyncio.to_thread(places.placements) if places is not None else {}
         endpoints = [
-            extension if "/" in extension else f"PJSIP/{extension}" for extension in owner.extensions
+            extension if "/" in extension else f"PJSIP/{extension}"
+            for extension in ring_devices(owner.extensions, placements)
         ]
         online = {endpoint: await self._endpoint_online(endpoint) for endpoint in endpoints}
         return reachable_routes(owner.mobile, online)
@@ -291,6 +310,9 @@ class CallHandler:
         if outcome == "completed" and not call.hung_up_by_us and call.outcome is None:
             outcome = "caller-hangup"
         call_log = self.parts.call_log
+        if call.line == VIRTUALIZATION_FLOW:
+            log.info("virtualization call %s ended: %s", call.info.id, outcome)
+            return
         if call.record_id is None and call.line == DESK_FLOW:
             for leg in call.legs:
                 await leg.close()

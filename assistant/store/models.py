@@ -326,6 +326,37 @@ class LineAttempt(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
+class VirtualExtension(Base):
+    """An extension its owner can move onto another phone (a secret code is set), and where it is
+    now: ``base`` is the extension whose phone it rings, None while at home (see
+    assistant.domain.virtualization). Wrong codes are counted per extension, from any phone."""
+
+    __tablename__ = "virtual_extensions"
+
+    extension: Mapped[str] = mapped_column(String, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ID_TYPE, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String)
+    base: Mapped[str | None] = mapped_column(String, unique=True, default=None)  # one virtual per base
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class VirtualizationEvent(Base):
+    """One virtualization event: an extension moved onto a base, returned, or a request denied."""
+
+    __tablename__ = "virtualization_events"
+
+    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True)
+    extension: Mapped[str] = mapped_column(String, index=True)
+    base: Mapped[str | None] = mapped_column(String, default=None)
+    event: Mapped[str] = mapped_column(String)  # virtualized, returned, denied, locked
+    by: Mapped[str] = mapped_column(String)  # "phone 202", "portal", ...
+    detail: Mapped[str | None] = mapped_column(String, default=None)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
 class OutboxMessage(Base):
     """A notification mail waiting to be delivered (see assistant/mail/outbox.py)."""
 
