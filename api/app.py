@@ -15,11 +15,12 @@ from api.context import AppContext
 from api.handlers import install_error_handlers
 from api.portal import install_portal
 from api.routes import auth, calls, contacts, profile, queues, voicemails, webphone
+from api.routes import greeting as greeting_routes
 from api.routes import settings as settings_routes
-from api.routes import virtualization as virtualization_routes
 from api.schemas import Check, Health
 from assistant.config import Settings
 from assistant.errors import AssistantError
+from assistant.speech.greeting_audio import GreetingRenderer
 from assistant.store.db import Store, open_store
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ TAGS = [
     {"name": "settings", "description": "The owner's Smart Number settings"},
     {"name": "webphone", "description": "The portal's WebPhone: the SIP account the browser registers with"},
     {"name": "queues", "description": "The caller's queues and their presence in each"},
-    {"name": "virtualization", "description": "Moving the owner's extensions onto other phones (*30)"},
     {"name": "profile", "description": "The owner's own account: picture, call notifications, what is new"},
     {"name": "auth", "description": "Bearer tokens and the password"},
     {"name": "health", "description": "Is the service working"},
@@ -53,7 +53,11 @@ TAGS = [
 
 
 def create_app(
-    settings: Settings, *, store: Store | None = None, ari_probe: AriProbe | None = None
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    ari_probe: AriProbe | None = None,
+    greetings: GreetingRenderer | None = None,
 ) -> FastAPI:
     """Build the API application (and the portal served beside it).
 
@@ -63,6 +67,8 @@ def create_app(
             migrates it at startup, and closes it at shutdown.
         ari_probe: Async callable that returns when ARI answers and raises when it does not;
             None reports ARI as "not configured".
+        greetings: Renders the owners' greetings (the service's, with its Piper voice); None: the
+            app loads a voice of its own when a greeting is first rendered.
 
     Returns:
         The FastAPI application.
@@ -84,20 +90,19 @@ def create_app(
                 db.close()
 
     app = FastAPI(title=TITLE, description=DESCRIPTION, version="1.0.0", openapi_tags=TAGS, lifespan=lifespan)
-    app.state.context = AppContext.build(settings, db)
+    app.state.context = AppContext.build(settings, db, greetings)
     install_error_handlers(app)
-    routers = (
+    for module in (
         calls,
         contacts,
         voicemails,
         settings_routes,
+        greeting_routes,
         profile,
         auth,
         webphone,
         queues,
-        virtualization_routes,
-    )
-    for module in routers:
+    ):
         app.include_router(module.router)
 
     install_portal(app)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from assistant.config import Settings
+from assistant.speech.greeting_audio import GreetingRenderer, build_greeting_renderer
 from assistant.store.calls import CallLog
 from assistant.store.contacts import Contacts
 from assistant.store.db import Store
@@ -33,10 +34,12 @@ class AppContext:
     queues: Queues
     users: Users
     voicemails: VoicemailStore
+    greetings: GreetingRenderer
 
     @classmethod
-    def build(cls, settings: Settings, store: Store) -> AppContext:
-        """Create the repositories over ``store``."""
+    def build(cls, settings: Settings, store: Store, greetings: GreetingRenderer | None = None) -> AppContext:
+        """Create the repositories over ``store``; the owners' greetings are rendered by ``greetings``
+        (the service's, sharing its Piper voice), else by a renderer of this app's own."""
         return cls(
             settings=settings,
             store=store,
@@ -49,6 +52,7 @@ class AppContext:
             queues=Queues(store),
             users=Users(store),
             voicemails=VoicemailStore(store, settings.voicemail_dir),
+            greetings=greetings or build_greeting_renderer(settings),
         )
 
 

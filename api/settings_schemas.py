@@ -12,6 +12,9 @@ from api.schemas import ShortText, clean_multiline
 from assistant.domain import caller_id, no_answer
 from assistant.domain import owner_settings as rules
 from assistant.domain import ring_strategy as ring_rules
+from assistant.domain.greeting import MAX_WELCOME_LEN, check_welcome_text
+from assistant.speech.greeting_voice import STANDARD_LEVEL, STANDARD_VOICE
+from assistant.speech.greeting_voice import VOICES as GREETING_VOICES
 
 NumberList = Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
 
@@ -34,6 +37,10 @@ EXAMPLE = {
     "ring_strategy": "priority",
     "ring_seconds": {"mobile": 20, "101": 15},
     "greeting_text": None,
+    "welcome_text": "Thank you for calling the office of {owner}.",
+    "greeting_voice": "joe",
+    "greeting_rate": 5,
+    "greeting_pitch": 5,
     "notification_emails": ["alex@example.com"],
     "importance_words": list(rules.DEFAULT_IMPORTANCE_WORDS),
     "billing_increment_h": "0.1",
@@ -116,6 +123,30 @@ class SettingsDoc(BaseModel):
     notification_emails: Annotated[list[EmailStr], Field(max_length=20)]
     importance_words: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
     billing_increment_h: Decimal = Field(description="One billable unit in hours (0.1 = 6 minutes)")
+    welcome_text: str | None = Field(
+        default=None,
+        max_length=MAX_WELCOME_LEN,
+        description="What the Smart Number says when it answers, before it asks who is calling; {owner} "
+        "is filled in with owner_name. null: the standard greeting",
+    )
+    greeting_voice: Literal[tuple(GREETING_VOICES)] = Field(  # type: ignore[valid-type]
+        default=STANDARD_VOICE,
+        description="The voice of the greetings (welcome_text and greeting_text, or the standard ones): "
+        + "; ".join(f"{name}: {choice.label}" for name, choice in GREETING_VOICES.items())
+        + ". The rest of the call is in the assistant's own voice",
+    )
+    greeting_rate: int = Field(
+        default=STANDARD_LEVEL,
+        ge=0,
+        le=9,
+        description="Speed of the greetings: 0 slowest, 9 fastest, 5 standard",
+    )
+    greeting_pitch: int = Field(
+        default=STANDARD_LEVEL,
+        ge=0,
+        le=9,
+        description="Pitch of the greetings: 0 lowest, 9 highest, 5 standard",
+    )
     billing_rounding: Literal["up", "nearest", "down"]
     billing_minimum_units: int = Field(
         ge=0, le=100, description="Units billed at least for a call with talk time"
@@ -254,6 +285,11 @@ class SettingsDoc(BaseModel):
     @classmethod
     def _activity(cls, value: str) -> str:
         return rules.check_activity_code(value)
+
+    @field_validator("welcome_text")
+    @classmethod
+    def _welcome(cls, value: str | None) -> str | None:
+        return check_welcome_text(value)
 
     @field_validator("timekeeper_id")
     @classmethod

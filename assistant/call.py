@@ -14,16 +14,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.prompts import Prompts
 from assistant.speech.endpointing import FRAME_MS, Endpointer, EndpointSettings
 from assistant.speech.expect import Answer, Choices, Digits, Expectation, FreeSpeech, Phrases
+from assistant.speech.greeting_audio import GreetingRenderer
 from assistant.speech.listening import Utterance, capture_utterance
 from assistant.speech.tts import PromptCache, split_sentences
 from assistant.speech.turn_end import choice_complete, digits_complete, sentence_complete
 from assistant.telephony.channel import CallerHungUp, Channel, ChannelInfo, Playback
 from assistant.telephony.dialer import Dialer
 from assistant.telephony.media import CallerAudio
+
+if TYPE_CHECKING:
+    from assistant.greetings import Greeting
 
 __all__ = ["Answer", "Call", "CallerHungUp", "Choices", "Digits", "FreeSpeech", "Phrases", "Speech"]
 
@@ -58,6 +63,7 @@ class Speech:
         default_factory=lambda: EndpointSettings(end_silence_ms=900, complete_silence_ms=400)
     )
     _grammars: dict = field(default_factory=dict)
+    greetings: GreetingRenderer | None = None  # the owner's greetings in their own voice
 
     def stream_for(self, expect: Expectation):
         if isinstance(expect, Phrases):
@@ -191,6 +197,25 @@ class Call:
         playbacks: list[Playback] = []
         await self._speak(text, playbacks)
         self.log_event("said", prompt=key, text=text, seconds=round(time.monotonic() - started, 3))
+
+    async def say_greeting(self, greeting: Greeting) -> None:
+        """Say one of the owner's greetings to the end, in the owner's voice (rendered once, cached)."""
+        renderer = self.speech.greetings
+        if greeting.is_standard or renderer is None:
+            await self.say_text(greeting.text, key=greeting.key)
+            return
+        started = time.monotonic()
+        path = await asyncio.to_thread(renderer.ensure, greeting.text, greeting.voice)
+        playback = await self._channel.start_playback(renderer.media_uri(path))
+        await playback.finished
+        voice = greeting.voice
+        self.log_event(
+            "said",
+            prompt=greeting.key,
+            text=greeting.text,
+            voice={"voice": voice.voice, "rate": voice.rate, "pitch": voice.pitch},
+            seconds=round(time.monotonic() - started, 3),
+        )
 
     async def play_recording(self, recording: Path) -> None:
         """Play a recorded message to the end (the caller can stop it with any key)."""

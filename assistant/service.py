@@ -27,6 +27,7 @@ from assistant.office import Recognizers
 from assistant.pbx import lab
 from assistant.prompts import Prompts
 from assistant.speech.asr.select import dictation_engine, grammar_engine
+from assistant.speech.greeting_audio import build_greeting_renderer
 from assistant.speech.tts import build_prompt_cache, split_sentences
 from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
@@ -93,6 +94,7 @@ class Service:
         speech = Speech(build_prompt_cache(settings), grammar_engine(settings), dictation_engine(settings))
         prompts = Prompts.load()
         for sentence in prompts.fixed_sentences(split_sentences):
+        speech.greetings = build_greeting_renderer(settings, speech.tts.synthesizer)
             speech.tts.ensure(sentence)
         threading.Thread(target=warm_up, args=(speech,), name="warm-speech", daemon=True).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))
@@ -148,7 +150,7 @@ class Service:
             parts.keeper,
             lambda view: owner_profile(view, settings),
         )
-        api = create_app(settings, store=self.store, ari_probe=client.check)
+        api = create_app(settings, store=self.store, ari_probe=client.check, greetings=parts.speech.greetings)
         server = uvicorn.Server(
             uvicorn.Config(
                 api, host=settings.api_host, port=settings.api_port, log_level="warning", lifespan="on"

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from api.auth import Context, CurrentCaller
 from api.context import AppContext
 from api.schemas import COMMON_ERRORS, error_responses
+from api.routes.greeting import render_greetings_soon
 from api.settings_schemas import READ_ONLY, PinChange, SettingsDoc, SettingsPatch
 from assistant.errors import AssistantError
 
@@ -73,6 +74,7 @@ def get_settings(caller: CurrentCaller, context: Context) -> SettingsDoc:
 @router.patch("", response_model=SettingsDoc, responses=error_responses(409))
 def change_settings(body: SettingsPatch, caller: CurrentCaller, context: Context) -> SettingsDoc:  # type: ignore[valid-type]
     """Change some settings; the result is validated as a whole (e.g. voicemail_min_s < voicemail_max_s).
+    render_greetings_soon(context, view)
 
     ``pin`` sets the assistant line's PIN (4 to 8 digits; null removes it). It is never shown:
     ``pin_set`` says whether there is one.

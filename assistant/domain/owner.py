@@ -28,6 +28,10 @@ class OwnerProfile:
     no_answer_forward_to: str | None = None
     call_waiting: bool = True  # off: while the owner talks through the assistant, callers leave a message
     greeting: str | None = None
+    welcome_text: str | None = None  # what the Smart Number answers with (None: the standard greeting)
+    greeting_voice: str = "joe"  # the greetings' voice, rate and pitch (assistant.speech.greeting_voice)
+    greeting_rate: int = 5
+    greeting_pitch: int = 5
     notify_emails: tuple[str, ...] = ()
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS
     voicemail_max_s: int = 180

@@ -12,16 +12,14 @@ random generator, so a set is reproducible from its seed.
 
 from __future__ import annotations
 
-import io
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import soundfile
-import soxr
 
+from assistant.speech.espeak import NORMAL_WORDS_PER_MINUTE, espeak_speak
 from assistant.speech.g711 import telephone_line
+from assistant.speech.pitch import shift_pitch
 
 RATE_HZ = 16000
 PAUSE_S = 0.35
@@ -51,18 +49,11 @@ class Speaker:
         """`text` spoken, trimmed of the engine's own silence, as 16 kHz int16."""
         speech = _piper(text, self.speed, self.variation) if self.engine == "piper" else self._espeak(text)
         if self.pitch_cents:
-            speech = _pitch_shift(speech, self.pitch_cents)
+            speech = shift_pitch(speech, self.pitch_cents, RATE_HZ)
         return trim_silence(speech)
 
     def _espeak(self, text: str) -> np.ndarray:
-        words_per_minute = str(int(round(165 * self.speed)))
-        wav = subprocess.run(
-            ["espeak-ng", "-v", self.voice, "-s", words_per_minute, "--stdout", text],
-            check=True,
-            capture_output=True,
-        ).stdout
-        samples, rate = soundfile.read(io.BytesIO(wav), dtype="float32")
-        return _to_int16(soxr.resample(samples, rate, RATE_HZ))
+        return espeak_speak(text, self.voice, RATE_HZ, int(round(NORMAL_WORDS_PER_MINUTE * self.speed)))
 
 
 PANELS: dict[str, tuple[Speaker, ...]] = {
@@ -128,16 +119,6 @@ def _piper_voice(speed: float, variation: float):
 
 def _piper(text: str, speed: float, variation: float) -> np.ndarray:
     return _piper_voice(speed, variation).synthesize(text, RATE_HZ)
-
-
-def _pitch_shift(speech: np.ndarray, cents: int) -> np.ndarray:
-    raw = subprocess.run(
-        [*f"sox -t raw -r {RATE_HZ} -e signed -b 16 -c 1 - -t raw -".split(), "pitch", str(cents)],
-        input=speech.astype("<i2").tobytes(),
-        check=True,
-        capture_output=True,
-    ).stdout
-    return np.frombuffer(raw, dtype="<i2").astype(np.int16)
 
 
 def _band_limit(audio: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from assistant.flows.forwarding import ring_owner
 from assistant.flows.no_answer import NotifyMissed, after_no_answer
 from assistant.flows.voicemail import KeepMessage, take_message
 from assistant.grammars import load_choices
+from assistant.greetings import voice_of, welcome
 
 BlockNumber = Callable[[str], Awaitable[None]]
 OwnerTalking = Callable[[], bool]
@@ -95,7 +96,7 @@ async def smart_number(
 
 async def screen(call: Call, owner: OwnerProfile, caller: Caller) -> Screening:
     """Greet and ask who is calling and why."""
-    await call.say("screening.greeting", owner=owner.name)
+    await call.say_greeting(welcome(call.prompts, owner.name, owner.welcome_text, voice_of(owner)))
     name = await call.ask("screening.ask_name", FreeSpeech(), reprompts=1)
     reason = await call.ask("screening.ask_reason", FreeSpeech(), reprompts=1)
     return Screening(name_from_answer(name.text) or caller.contact_name or "", reason.text)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from assistant.call import Call, CallerHungUp, Recording
 from assistant.domain.owner import OwnerProfile
+from assistant.greetings import voice_of, voicemail_greeting
 
 KeepMessage = Callable[[Recording], Awaitable[bool]]
 
@@ -14,10 +15,7 @@ async def take_message(call: Call, owner: OwnerProfile, keep: KeepMessage) -> bo
     """Record a message for `owner`; True when one was kept (long enough)."""
     call.outcome = "voicemail"
     try:
-        if owner.greeting:
-            await call.say_text(owner.greeting, key="owner.greeting")
-        else:
-            await call.say("voicemail.greeting", owner=owner.name)
+        await call.say_greeting(voicemail_greeting(call.prompts, owner.name, owner.greeting, voice_of(owner)))
     except CallerHungUp:
         return False
     recording = await call.record_message(max_s=owner.voicemail_max_s)

@@ -14,7 +14,7 @@ import os
 import re
 import threading
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -91,10 +91,13 @@ class Synthesizer:
         )
         self._lock = threading.Lock()
 
-    def synthesize(self, text: str, rate_hz: int = CALL_RATE_HZ) -> np.ndarray:
-        """Speak `text`; return mono int16 samples at `rate_hz`."""
+    def synthesize(self, text: str, rate_hz: int = CALL_RATE_HZ, *, speed: float = 1.0) -> np.ndarray:
+        """Speak `text`, `speed` times the voice's pace; return mono int16 samples at `rate_hz`."""
+        config = self._config
+        if speed != 1.0:
+            config = replace(config, length_scale=round(self.settings.length_scale / speed, 4))
         with self._lock:
-            chunks = list(self._voice.synthesize(text, syn_config=self._config))
+            chunks = list(self._voice.synthesize(text, syn_config=config))
         if not chunks:
             return np.zeros(0, dtype=np.int16)
         source_rate = chunks[0].sample_rate

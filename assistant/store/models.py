@@ -178,6 +178,12 @@ class OwnerSettings(Base):
     do_not_disturb: Mapped[bool] = mapped_column(Boolean, default=False)
     ring_timeout_s: Mapped[int] = mapped_column(Integer)
     greeting_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # The greeting the Smart Number answers with (None: the standard one), and the voice, rate and
+    # pitch (levels 0-9, 5 the standard sound) of the owner's greetings (assistant.speech.greeting_voice).
+    welcome_text: Mapped[str | None] = mapped_column(Text, default=None)
+    greeting_voice: Mapped[str] = mapped_column(String, default="joe", server_default=text("'joe'"))
+    greeting_rate: Mapped[int] = mapped_column(Integer, default=5, server_default=text("5"))
+    greeting_pitch: Mapped[int] = mapped_column(Integer, default=5, server_default=text("5"))
     notification_emails: Mapped[list[str]] = mapped_column(JSON, default=list)
     importance_words: Mapped[list[str]] = mapped_column(JSON, default=list)
     billing_increment_h: Mapped[str] = mapped_column(String)

@@ -49,6 +49,10 @@ SETTING_FIELDS = (
     "ring_seconds",
     "greeting_text",
     "notification_emails",
+    "welcome_text",
+    "greeting_voice",
+    "greeting_rate",
+    "greeting_pitch",
     "importance_words",
     "billing_increment_h",
     "billing_rounding",
@@ -109,6 +113,12 @@ class OwnerSettingsView:
     #: Phones whose caller ID is the owner on the assistant line (E.164; see LineAccess).
     registered_phones: tuple[str, ...] = ()
     #: Whether the owner has a PIN for the assistant line (the PIN itself is never shown).
+    #: The greeting the Smart Number answers with (None: the standard one), and the voice, rate and
+    #: pitch of the owner's greetings (that one and the voicemail greeting).
+    welcome_text: str | None = None
+    greeting_voice: str = "joe"
+    greeting_rate: int = 5
+    greeting_pitch: int = 5
     pin_set: bool = False
     #: How long a caller is locked out of the assistant line after too many wrong PINs.
     pin_lock_minutes: int = 15
@@ -188,6 +198,10 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         default_activity_code=row.default_activity_code,
         timekeeper_id=row.timekeeper_id,
         time_zone=row.time_zone,
+        welcome_text=row.welcome_text,
+        greeting_voice=row.greeting_voice,
+        greeting_rate=row.greeting_rate,
+        greeting_pitch=row.greeting_pitch,
         default_country=row.default_country,
         default_caller_id=row.default_caller_id,
         voicemail_max_s=row.voicemail_max_s,
