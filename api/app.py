@@ -17,6 +17,7 @@ from api.portal import install_portal
 from api.routes import auth, calls, contacts, profile, queues, voicemails, webphone
 from api.routes import greeting as greeting_routes
 from api.routes import settings as settings_routes
+from api.routes import virtualization as virtualization_routes
 from api.schemas import Check, Health
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -46,6 +47,7 @@ TAGS = [
     {"name": "settings", "description": "The owner's Smart Number settings"},
     {"name": "webphone", "description": "The portal's WebPhone: the SIP account the browser registers with"},
     {"name": "queues", "description": "The caller's queues and their presence in each"},
+    {"name": "virtualization", "description": "Moving the owner's extensions onto other phones (*30)"},
     {"name": "profile", "description": "The owner's own account: picture, call notifications, what is new"},
     {"name": "auth", "description": "Bearer tokens and the password"},
     {"name": "health", "description": "Is the service working"},
@@ -92,7 +94,7 @@ def create_app(
     app = FastAPI(title=TITLE, description=DESCRIPTION, version="1.0.0", openapi_tags=TAGS, lifespan=lifespan)
     app.state.context = AppContext.build(settings, db, greetings)
     install_error_handlers(app)
-    for module in (
+    routers = (
         calls,
         contacts,
         voicemails,
@@ -102,7 +104,9 @@ def create_app(
         auth,
         webphone,
         queues,
-    ):
+        virtualization_routes,
+    )
+    for module in routers:
         app.include_router(module.router)
 
     install_portal(app)
