@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, create_model, field_validator
 
 from api.schemas import ShortText, clean_multiline
-from assistant.domain import caller_id, no_answer
+from assistant.domain import caller_id, no_answer, outbound_rules
 from assistant.domain import owner_settings as rules
 from assistant.domain import ring_strategy as ring_rules
 from assistant.domain.greeting import MAX_WELCOME_LEN, check_welcome_text
@@ -60,6 +60,9 @@ EXAMPLE = {
     "no_answer_action": "voicemail",
     "no_answer_forward_to": None,
     "call_waiting": True,
+    "monthly_limit_minutes": 600,
+    "passcode_destinations": ["+44", "+1900"],
+    "outbound_passcode_set": True,
 }
 
 
@@ -194,6 +197,28 @@ class SettingsDoc(BaseModel):
         default=None,
         description='Where "forward" sends the call (E.164); not one of the assistant\'s own lines',
     )
+    monthly_limit_minutes: int | None = Field(
+        default=None,
+        ge=outbound_rules.LIMIT_RANGE_MINUTES[0],
+        le=outbound_rules.LIMIT_RANGE_MINUTES[1],
+        description="Minutes of outbound talk a calendar month (in time_zone; starts again on the 1st); "
+        "when they are used up, calls out are refused and a call in progress ends. null: unlimited",
+    )
+    passcode_destinations: Annotated[list[str], Field(max_length=outbound_rules.MAX_PREFIXES)] = Field(
+        default_factory=list,
+        description='Number prefixes in E.164 form ("+44", "+1900"): calls out to a number under one of '
+        "them are placed only after the outbound passcode is keyed",
+    )
+    outbound_passcode_set: bool = Field(
+        default=False,
+        description="Whether there is an outbound passcode (read-only; set it with outbound_passcode "
+        "in a PATCH)",
+    )
+
+    @field_validator("passcode_destinations")
+    @classmethod
+    def _prefixes(cls, value: list[str]) -> list[str]:
+        return outbound_rules.check_prefixes(value)
 
     @field_validator("default_country")
     @classmethod
@@ -338,20 +363,32 @@ class PinChange(BaseModel):
         description="New PIN of the assistant line, 4 to 8 digits (write-only: never shown); null removes it",
     )
 
+    outbound_passcode: str | None = Field(
+        default=None,
+        max_length=64,
+        description="New passcode for passcode_destinations, 4 to 8 digits (write-only: never shown); "
+        "null removes it",
+    )
+
     @field_validator("pin")
     @classmethod
     def _pin(cls, value: str | None) -> str | None:
         return None if value is None else rules.check_pin(value)
 
+    @field_validator("outbound_passcode")
+    @classmethod
+    def _passcode(cls, value: str | None) -> str | None:
+        return None if value is None else outbound_rules.check_passcode(value)
+
 
 #: Shown by GET, not accepted in a PATCH.
-READ_ONLY = ("pin_set",)
+READ_ONLY = ("pin_set", "outbound_passcode_set")
 
 SettingsPatch = create_model(
     "SettingsPatch",
     __base__=PinChange,
     __doc__="Settings to change; those left out stay as they are. Each is validated as in SettingsDoc; "
-    "pin sets the assistant line's PIN.",
+    "pin sets the assistant line's PIN, outbound_passcode the passcode of passcode_destinations.",
     **{
         name: (_optional(field.annotation), Field(default=None, description=field.description))
         for name, field in SettingsDoc.model_fields.items()

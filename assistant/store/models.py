@@ -220,6 +220,11 @@ class OwnerSettings(Base):
     no_answer_forward_to: Mapped[str | None] = mapped_column(String, default=None)
     # Call waiting: while the owner talks through the assistant, other callers ring (on) or leave a message.
     call_waiting: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Calls out: minutes of outbound talk a calendar month (None: unlimited), and the passcode (scrypt
+    # hash, like the PIN) asked before a call to a number under one of the passcode destinations.
+    monthly_limit_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    outbound_passcode_hash: Mapped[str | None] = mapped_column(String, default=None)
+    passcode_destinations: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

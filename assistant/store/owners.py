@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from assistant.domain.billing import BillingRule
 from assistant.domain.credentials import hash_password
+from assistant.domain.outbound_rules import check_passcode
 from assistant.domain.owner_settings import check_pin
 from assistant.domain.phone import normalize_or_raw
 from assistant.errors import AssistantError
@@ -72,11 +73,13 @@ SETTING_FIELDS = (
     "no_answer_action",
     "no_answer_forward_to",
     "call_waiting",
+    "monthly_limit_minutes",
+    "passcode_destinations",
 )
 #: Shown by the API but not set through it (whether a PIN is set).
-READ_ONLY_FIELDS = ("pin_set",)
+READ_ONLY_FIELDS = ("pin_set", "outbound_passcode_set")
 #: Set through the API but never shown (the PIN itself).
-WRITE_ONLY_FIELDS = ("pin",)
+WRITE_ONLY_FIELDS = ("pin", "outbound_passcode")
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,12 @@ class OwnerSettingsView:
     #: Call waiting: while the owner talks through the assistant, other callers ring (True) or leave
     #: a message.
     call_waiting: bool = True
+    #: Calls out: minutes of outbound talk a month (None: unlimited), the prefixes whose numbers
+    #: ask for the passcode, whether there is one, and its hash (never shown by the API).
+    monthly_limit_minutes: int | None = None
+    passcode_destinations: tuple[str, ...] = ()
+    outbound_passcode_set: bool = False
+    outbound_passcode_hash: str | None = field(default=None, repr=False)
 
     @property
     def caller_id(self) -> str | None:
@@ -218,6 +227,10 @@ def settings_view(row: OwnerSettings, user: User) -> OwnerSettingsView:
         no_answer_action=row.no_answer_action,
         no_answer_forward_to=row.no_answer_forward_to,
         call_waiting=row.call_waiting,
+        monthly_limit_minutes=row.monthly_limit_minutes,
+        passcode_destinations=tuple(row.passcode_destinations or ()),
+        outbound_passcode_set=bool(row.outbound_passcode_hash),
+        outbound_passcode_hash=row.outbound_passcode_hash,
     )
 
 
@@ -357,6 +370,7 @@ class OwnerSettingsStore:
 
         ``changes`` may also hold ``pin`` (validated digits, or None to remove the PIN): it is
         stored as a scrypt hash, and a new or removed PIN clears the assistant line's lockouts.
+        ``outbound_passcode`` (the same, for passcode destinations) is stored as a scrypt hash too.
 
         Raises:
             AssistantError: ``not-found`` for an unknown owner; ``line-taken`` when a number in
@@ -370,6 +384,9 @@ class OwnerSettingsStore:
         pin = changes.pop("pin", None)
         pin = None if pin is None else check_pin(pin)
         pin_hash = hash_password(pin) if pin else None
+        passcode_changed = "outbound_passcode" in changes
+        passcode = changes.pop("outbound_passcode", None)
+        passcode_hash = hash_password(check_passcode(passcode)) if passcode is not None else None
         try:
             with self._store.write() as session:
                 row = session.get(OwnerSettings, owner_id, with_for_update=True)
@@ -380,6 +397,11 @@ class OwnerSettingsStore:
                     row.pin_hash = pin_hash
                     session.execute(delete(LineAttempt).where(LineAttempt.owner_id == owner_id))
                     logger.info("owner %s %s the assistant line PIN", owner_id, "set" if pin else "removed")
+                if passcode_changed:
+                    row.outbound_passcode_hash = passcode_hash
+                    logger.info(
+                        "owner %s %s the outbound passcode", owner_id, "set" if passcode else "removed"
+                    )
                 session.flush()
                 sync_lines(session, row)
                 session.flush()
