@@ -123,9 +123,6 @@ class SettingsDoc(BaseModel):
     greeting_text: str | None = Field(
         max_length=rules.MAX_TEXT_LEN, description="Voicemail greeting; default when null"
     )
-    notification_emails: Annotated[list[EmailStr], Field(max_length=20)]
-    importance_words: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
-    billing_increment_h: Decimal = Field(description="One billable unit in hours (0.1 = 6 minutes)")
     welcome_text: str | None = Field(
         default=None,
         max_length=MAX_WELCOME_LEN,
@@ -150,6 +147,9 @@ class SettingsDoc(BaseModel):
         le=9,
         description="Pitch of the greetings: 0 lowest, 9 highest, 5 standard",
     )
+    notification_emails: Annotated[list[EmailStr], Field(max_length=20)]
+    importance_words: Annotated[list[str], Field(max_length=rules.MAX_LIST_ITEMS)]
+    billing_increment_h: Decimal = Field(description="One billable unit in hours (0.1 = 6 minutes)")
     billing_rounding: Literal["up", "nearest", "down"]
     billing_minimum_units: int = Field(
         ge=0, le=100, description="Units billed at least for a call with talk time"
@@ -286,6 +286,11 @@ class SettingsDoc(BaseModel):
     def _greeting(cls, value: str | None) -> str | None:
         return (clean_multiline(value) or None) if value is not None else None
 
+    @field_validator("welcome_text")
+    @classmethod
+    def _welcome(cls, value: str | None) -> str | None:
+        return check_welcome_text(value)
+
     @field_validator("notification_emails")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
@@ -310,11 +315,6 @@ class SettingsDoc(BaseModel):
     @classmethod
     def _activity(cls, value: str) -> str:
         return rules.check_activity_code(value)
-
-    @field_validator("welcome_text")
-    @classmethod
-    def _welcome(cls, value: str | None) -> str | None:
-        return check_welcome_text(value)
 
     @field_validator("timekeeper_id")
     @classmethod

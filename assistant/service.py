@@ -92,9 +92,9 @@ class Service:
         log.info("database ready: %s", store.display_url)
         log.info("loading the Piper voice and the recognizers")
         speech = Speech(build_prompt_cache(settings), grammar_engine(settings), dictation_engine(settings))
+        speech.greetings = build_greeting_renderer(settings, speech.tts.synthesizer)
         prompts = Prompts.load()
         for sentence in prompts.fixed_sentences(split_sentences):
-        speech.greetings = build_greeting_renderer(settings, speech.tts.synthesizer)
             speech.tts.ensure(sentence)
         threading.Thread(target=warm_up, args=(speech,), name="warm-speech", daemon=True).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from api.auth import Context, CurrentCaller
 from api.context import AppContext
-from api.schemas import COMMON_ERRORS, error_responses
 from api.routes.greeting import render_greetings_soon
+from api.schemas import COMMON_ERRORS, error_responses
 from api.settings_schemas import READ_ONLY, PinChange, SettingsDoc, SettingsPatch
 from assistant.errors import AssistantError
 from assistant.store.usage import OutboundUsage
@@ -74,6 +74,7 @@ def save_settings(context: AppContext, owner_id: int, changes: dict[str, Any]) -
             ]
         )
     view = context.owner_settings.update(owner_id, {**doc.model_dump(exclude=set(READ_ONLY)), **pin_change})
+    render_greetings_soon(context, view)
     return SettingsDoc.model_validate(view.as_dict())
 
 
@@ -120,7 +121,6 @@ def get_usage(caller: CurrentCaller, context: Context) -> MonthlyUsagePublic:
 @router.patch("", response_model=SettingsDoc, responses=error_responses(409))
 def change_settings(body: SettingsPatch, caller: CurrentCaller, context: Context) -> SettingsDoc:  # type: ignore[valid-type]
     """Change some settings; the result is validated as a whole (e.g. voicemail_min_s < voicemail_max_s).
-    render_greetings_soon(context, view)
 
     ``pin`` sets the assistant line's PIN (4 to 8 digits; null removes it). It is never shown:
     ``pin_set`` says whether there is one.

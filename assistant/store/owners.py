@@ -49,11 +49,11 @@ SETTING_FIELDS = (
     "ring_strategy",
     "ring_seconds",
     "greeting_text",
-    "notification_emails",
     "welcome_text",
     "greeting_voice",
     "greeting_rate",
     "greeting_pitch",
+    "notification_emails",
     "importance_words",
     "billing_increment_h",
     "billing_rounding",
@@ -113,15 +113,15 @@ class OwnerSettingsView:
     default_caller_id: str | None
     voicemail_max_s: int
     voicemail_min_s: int
-    #: Phones whose caller ID is the owner on the assistant line (E.164; see LineAccess).
-    registered_phones: tuple[str, ...] = ()
-    #: Whether the owner has a PIN for the assistant line (the PIN itself is never shown).
     #: The greeting the Smart Number answers with (None: the standard one), and the voice, rate and
     #: pitch of the owner's greetings (that one and the voicemail greeting).
     welcome_text: str | None = None
     greeting_voice: str = "joe"
     greeting_rate: int = 5
     greeting_pitch: int = 5
+    #: Phones whose caller ID is the owner on the assistant line (E.164; see LineAccess).
+    registered_phones: tuple[str, ...] = ()
+    #: Whether the owner has a PIN for the assistant line (the PIN itself is never shown).
     pin_set: bool = False
     #: How long a caller is locked out of the assistant line after too many wrong PINs.
     pin_lock_minutes: int = 15
