@@ -38,6 +38,7 @@ from api.schemas import call_public
 from assistant.domain.credentials import new_token, same_token
 from assistant.domain.phone import BadNumber, normalize_number
 from assistant.errors import AssistantError
+from assistant.speech.greeting_voice import VOICES as GREETING_VOICES
 from assistant.store.history import CallFilters
 from assistant.store.users import SESSION_TTL
 
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 templates = Jinja2Templates(directory=PORTAL_DIR / "templates")
+templates.env.globals["greeting_voices"] = [(name, choice.label) for name, choice in GREETING_VOICES.items()]
 
 LOGIN_CSRF_COOKIE = "assistant_login_csrf"
 PAGE_SIZE = 50
@@ -555,6 +557,7 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
             "mobile",
             "default_caller_id",
             "greeting_text",
+            "welcome_text",
             "default_hourly_rate",
             "no_answer_forward_to",
         ):
