@@ -31,6 +31,7 @@ from api.portal.ring_form import (
     ring_seconds_from_form,
     ring_seconds_values,
 )
+from api.portal.usage_summary import usage_summary
 from api.routes.auth import check_login
 from api.routes.calls import local_range
 from api.routes.settings import current_settings, save_settings
@@ -70,6 +71,7 @@ LIST_SETTINGS = (
     "blocked_numbers",
     "notification_emails",
     "importance_words",
+    "passcode_destinations",
 )
 BOOL_SETTINGS = ("screening", "do_not_disturb", "show_caller_id", "local_id", "call_waiting")
 
@@ -532,7 +534,8 @@ async def delete_voicemail(
 @router.get("/settings")
 def settings_page(request: Request, caller: PortalCaller, context: Ctx, saved: bool = False) -> Response:
     values = _settings_form_values(current_settings(context, caller.owner_id))
-    return render(request, "settings.html", caller, values=values, errors={}, saved=saved)
+    usage = usage_summary(context, caller.owner_id)
+    return render(request, "settings.html", caller, values=values, errors={}, saved=saved, usage=usage)
 
 
 @router.post("/settings")
@@ -560,6 +563,7 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
             "welcome_text",
             "default_hourly_rate",
             "no_answer_forward_to",
+            "monthly_limit_minutes",
         ):
             changes[name] = None
         else:
@@ -568,6 +572,10 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
         changes["pin"] = form["pin"]
     elif form.get("remove_pin") in ("on", "true", "1"):
         changes["pin"] = None
+    if form.get("outbound_passcode", "").strip():
+        changes["outbound_passcode"] = form["outbound_passcode"]
+    elif form.get("remove_outbound_passcode") in ("on", "true", "1"):
+        changes["outbound_passcode"] = None
     errors: dict[str, str] = {}
     try:
         await run_in_threadpool(save_settings, context, caller.owner_id, changes)
@@ -580,7 +588,11 @@ async def save_settings_page(request: Request, caller: PortalCaller, context: Ct
     if errors:
         values = {**_settings_form_values(current), **form}
         values.pop("pin", None)  # never sent back to the browser
-        return render(request, "settings.html", caller, 422, values=values, errors=errors, saved=False)
+        values.pop("outbound_passcode", None)
+        usage = await run_in_threadpool(usage_summary, context, caller.owner_id)
+        return render(
+            request, "settings.html", caller, 422, values=values, errors=errors, saved=False, usage=usage
+        )
     return RedirectResponse("/portal/settings?saved=true", status_code=303)
 
 

@@ -3,10 +3,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_fixtures import Owner, alice, assert_error, bob, call_log, client, place_call, settings, store
+from api_fixtures import (
+    PASSWORD,
+    Owner,
+    alice,
+    assert_error,
+    bob,
+    call_log,
+    client,
+    place_call,
+    settings,
+    store,
+)
 from fastapi.testclient import TestClient
 
 from assistant.domain.credentials import verify_password
@@ -105,3 +117,46 @@ def test_wrong_values_are_422_naming_the_field(
     assert field in assert_error(response, 422)
     assert field in [error["field"].split(".")[0] for error in response.json()["errors"]]
     assert client.get("/settings", headers=alice.headers).json() == before
+
+
+def test_portal_settings_page_sets_the_limit_and_the_passcode_with_the_apis_messages(
+    client: TestClient, alice: Owner, call_log: CallLog
+) -> None:
+    place_call(
+        call_log, "out", "+15550100", "+12025550123", datetime.now(UTC) - timedelta(seconds=200), talk_s=150,
+        ring_s=0, direction="outbound", owner_id=alice.id,
+    )  # fmt: skip
+    page = client.get("/portal/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/portal/login", data={"email": alice.email, "password": PASSWORD, "csrf_token": token})
+    page = client.get("/portal/settings").text
+    assert (
+        "talked 2 min 30 s on calls you placed. There is no limit." in page and "No passcode is set" in page
+    )
+    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form.update(
+        {
+            "csrf_token": re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1),
+            "screening": "on",
+            "billing_rounding": "up",
+            "monthly_limit_minutes": "0",
+            "passcode_destinations": "+44\n+1 900",
+            "outbound_passcode": "12",
+        }
+    )
+    bad = client.post("/portal/settings", data=form)
+    assert (
+        bad.status_code == 422 and 'id="outbound_passcode-error"' in bad.text and "4 to 8 digits" in bad.text
+    )
+    assert 'value="12"' not in bad.text  # the passcode is never sent back
+    form["outbound_passcode"] = "4711"
+    bad = client.post("/portal/settings", data=form)
+    assert bad.status_code == 422 and 'id="monthly_limit_minutes-error"' in bad.text
+    assert 'value="4711"' not in bad.text
+    form["monthly_limit_minutes"] = "10"
+    assert client.post("/portal/settings", data=form, follow_redirects=False).status_code == 303
+    body = client.get("/settings", headers=alice.headers).json()
+    assert body["monthly_limit_minutes"] == 10 and body["passcode_destinations"] == ["+44", "+1900"]
+    assert body["outbound_passcode_set"] is True
+    page = client.get("/portal/settings").text
+    assert "2 min 30 s used of 10 minutes, 7 min 30 s left" in page and "A passcode is set" in page
