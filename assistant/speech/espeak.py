@@ -20,7 +20,8 @@ def espeak_speak(
     """`text` spoken by the espeak-ng `voice` (with its variant, ``en-us+f3``), as mono int16 at `rate_hz`."""
     try:
         wav = subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "--stdout", text],
+            ["espeak-ng", "-v", voice, "-s", str(words_per_minute), "--stdin", "--stdout"],
+            input=text.encode(),  # on stdin: words such as "-h" are not taken for options
             check=True,
             capture_output=True,
         ).stdout

@@ -154,3 +154,8 @@ def test_a_greeting_is_rendered_once_and_then_read_from_its_file(renderer: Greet
     assert path == again != other and renderer.rendered == before + 2
     assert isinstance(path, Path) and path.stat().st_size > CALL_RATE_HZ  # over half a second of speech
     assert renderer.media_uri(path) == f"sound:/sounds/prompts/{path.stem}"
+
+
+def test_words_that_look_like_options_are_spoken(renderer: GreetingRenderer) -> None:
+    for voice in sorted(VOICES):
+        assert voiced_seconds(renderer.render("-h --version", GreetingVoice(voice))) > 0.3, voice
