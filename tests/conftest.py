@@ -243,6 +243,16 @@ async def caller(asterisk: Settings) -> AsyncIterator:
         yield sim
 
 
+@pytest.fixture(scope="session")
+async def phones(caller) -> AsyncIterator:
+    """The lab's phones (the owner's mobile, desk phones, the people the owner calls), for the whole run:
+    one harness per lab, since Asterisk gives an application's events to one connection only."""
+    from assistant.simcall import SimulatedPhones
+
+    async with SimulatedPhones(caller) as lab_phones:
+        yield lab_phones
+
+
 _numbers = iter(range(1000, 10000))
 
 

@@ -54,13 +54,6 @@ def mailbox(settings):
     box.stop()
 
 
-@pytest.fixture(scope="session")
-async def phones(caller):
-    """The lab's phones (the owner's mobile, desk phones, the people the owner calls), for the whole run."""
-    async with SimulatedPhones(caller) as lab_phones:
-        yield lab_phones
-
-
 async def connected(phones: SimulatedPhones) -> SimulatedPhones:
     """The phones, once their event connection is up (Asterisk may have been restarted by a test)."""
     await asyncio.wait_for(phones.stasis.connected.wait(), timeout=30)

@@ -26,7 +26,6 @@ from tests.portal.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.portal.test_profile_browser import NOTIFICATION_SPY
 
 pytestmark = pytest.mark.e2e
-phones = e2e.phones  # the lab phones fixture, shared with the end-to-end tests
 
 OWNER_LINE = "Hello, this is Alex on the web phone."
 CALLER_LINE = "Hi Alex, thanks for taking my call."
