@@ -109,3 +109,35 @@ async def test_call_in_progress_is_resumed_when_the_service_restarts(
     assert_greeting(result)
     row = await asyncio.to_thread(service.call_from, caller_number)
     assert any(event["event"] == "answered" for event in row["events"])
+
+
+@pytest.fixture
+def owner_greeting(service):
+    """The owner's own greeting, put back to the standard one afterwards (other tests expect it)."""
+    yield service.update_settings
+    service.update_settings(welcome_text=None, greeting_voice="joe", greeting_rate=5, greeting_pitch=5)
+
+
+async def test_caller_hears_the_owner_words_in_the_owner_voice(
+    service, caller, settings, caller_number, owner_greeting
+):
+    owner_greeting(
+        welcome_text="Good afternoon, this is the law office of {owner}. We are glad you called.",
+        greeting_rate=4,
+        greeting_pitch=3,
+    )
+
+    result = await caller.call(
+        settings.smart_number, [], caller_number=caller_number, hangup_after_s=GREETING_S + 2
+    )
+
+    text = heard_text(result)
+    assert "law office" in text and "glad you called" in text, text
+    assert "automated assistant" not in text and "i am the assistant" not in text, text
+    assert "your name" in text, text  # the questions go on in the assistant's own voice
+    row = await asyncio.to_thread(service.call_from, caller_number)
+    said = [event for event in row["events"] if event["event"] in ("said", "turn")]
+    assert said[0]["prompt"] == "owner.welcome", said
+    assert said[0]["text"] == "Good afternoon, this is the law office of Alex Morgan. We are glad you called."
+    assert said[0]["voice"] == {"voice": "joe", "rate": 4, "pitch": 3}
+    assert said[1]["prompt"] == "screening.ask_name", said
