@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 import tomllib
 from dataclasses import asdict, dataclass, replace
@@ -117,30 +118,42 @@ class PromptCache:
         synthesizer: the Piper voice.
         folder: where this process writes the files.
         folder_in_asterisk: the same folder as Asterisk names it.
+        kept: a folder that keeps the fixed prompts (``ensure(text, keep=True)``) across Asterisk
+            setups (a new lab, a moved sounds folder): one found there is linked or copied, not
+            synthesized again. Prompts with the call's own words in them are not kept.
     """
 
-    def __init__(self, synthesizer: Synthesizer, folder: Path, folder_in_asterisk: str) -> None:
+    def __init__(
+        self, synthesizer: Synthesizer, folder: Path, folder_in_asterisk: str, kept: Path | None = None
+    ) -> None:
         self.synthesizer = synthesizer
         self.folder = folder
         self.folder_in_asterisk = folder_in_asterisk.rstrip("/")
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.kept = kept
+        if kept is not None:
+            kept.mkdir(parents=True, exist_ok=True)
         self.hits = 0
         self.misses = 0
 
     def path_for(self, text: str) -> Path:
         return self.folder / f"{self.synthesizer.settings.cache_key(text)}.sln16"
 
-    def ensure(self, text: str) -> Path:
+    def ensure(self, text: str, keep: bool = False) -> Path:
         """Synthesize `text` unless its file exists; return the file (blocking)."""
         path = self.path_for(text)
         if path.exists():
             self.hits += 1
             return path
         self.misses += 1
-        audio = self.synthesizer.synthesize(text)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(audio.astype("<i2").tobytes())
-        tmp.replace(path)
+        kept = self.kept / path.name if keep and self.kept is not None else None
+        if kept is None or not kept.exists():
+            audio = self.synthesizer.synthesize(text).astype("<i2").tobytes()
+            if kept is None:
+                _write_atomically(path, audio)
+                return path
+            _write_atomically(kept, audio)
+        _place(kept, path)
         return path
 
     def ensure_recording(self, recording: Path) -> Path:
@@ -175,6 +188,23 @@ class PromptCache:
         return await asyncio.to_thread(self.ensure, text)
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _place(kept: Path, path: Path) -> None:
+    """A kept prompt into the folder Asterisk reads: a hard link (files are never changed in
+    place), or a copy across file systems."""
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        os.link(kept, tmp)
+    except OSError:
+        shutil.copyfile(kept, tmp)
+    tmp.replace(path)
+
+
 def build_prompt_cache(settings: Settings, voice: VoiceSettings | None = None) -> PromptCache:
     """The prompt cache of the configured Asterisk, with the voice from voices/voice.toml unless given."""
     from assistant.prompts import VOICES_DIR
@@ -184,4 +214,5 @@ def build_prompt_cache(settings: Settings, voice: VoiceSettings | None = None) -
         Synthesizer(voice),
         settings.effective_sounds_dir / "prompts",
         f"{settings.effective_sounds_dir_in_asterisk}/prompts",
+        kept=settings.prompt_cache_dir,
     )
