@@ -95,7 +95,7 @@ class Service:
         speech.greetings = build_greeting_renderer(settings, speech.tts.synthesizer)
         prompts = Prompts.load()
         for sentence in prompts.fixed_sentences(split_sentences):
-            speech.tts.ensure(sentence)
+            speech.tts.ensure(sentence, keep=True)
         threading.Thread(target=warm_up, args=(speech,), name="warm-speech", daemon=True).start()
         sender = MailSender(Outbox(store), smtp_settings(settings))
         keeper = VoicemailKeeper(
