@@ -1,4 +1,4 @@
-"""The `assistant` command: up, call, pbx, db, user.
+"""The `assistant` command: up, call, pbx, db, user, queue.
 
 Errors the service anticipates (`AssistantError`) end the command with one line on stderr and
 exit status 2; anything else is a bug and keeps its traceback.
@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     install.set_defaults(run=cmd_models_install)
 
     add_user_commands(commands)
+    add_queue_commands(commands)
     return parser
 
 
@@ -201,6 +202,85 @@ def add_user_commands(commands: argparse._SubParsersAction) -> None:
     token.add_argument("--email", required=True)
     token.add_argument("--label", default="cli", help="a name for the token")
     token.set_defaults(run=cmd_user_token)
+
+
+def add_queue_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``assistant queue create|add-member|remove-member|list``."""
+    queue = commands.add_parser("queue", help="queues: numbers whose calls ring their present members")
+    actions = queue.add_subparsers(dest="queue_action", required=True)
+
+    create = actions.add_parser("create", help="make a queue (in the lab: +15550300 to +15550399)")
+    create.add_argument("--number", required=True)
+    create.add_argument("--name", required=True, help="spoken to callers and shown in the portal")
+    create.add_argument("--ring-seconds", type=int, default=30, help="how long members ring (5-120)")
+    create.add_argument("--mailbox", help="e-mail of the account that takes the queue's messages")
+    create.set_defaults(run=cmd_queue_create)
+
+    add = actions.add_parser("add-member", help="assign an account to a queue (presence on)")
+    add.add_argument("--number", required=True)
+    add.add_argument("--email", required=True)
+    add.set_defaults(run=cmd_queue_add_member)
+
+    remove = actions.add_parser("remove-member", help="take an account out of a queue")
+    remove.add_argument("--number", required=True)
+    remove.add_argument("--email", required=True)
+    remove.set_defaults(run=cmd_queue_remove_member)
+
+    listing = actions.add_parser("list", help="list queues and their members' presence")
+    listing.set_defaults(run=cmd_queue_list)
+
+
+def _queue_command(settings: Settings, operation) -> int:
+    from assistant.store.queues import Queues
+
+    store, _users = _open_users(settings)
+    try:
+        print(json.dumps(operation(Queues(store))))
+    finally:
+        store.close()
+    return 0
+
+
+def _queue_doc(queue) -> dict:
+    return {
+        "id": queue.id,
+        "number": queue.number,
+        "name": queue.name,
+        "ring_seconds": queue.ring_s,
+        "mailbox_owner_id": queue.mailbox_owner_id,
+        "members": [{"user_id": user_id, "present": present} for user_id, present in queue.members],
+    }
+
+
+def cmd_queue_create(settings: Settings, args: argparse.Namespace) -> int:
+    return _queue_command(
+        settings,
+        lambda queues: _queue_doc(
+            queues.create(args.number, args.name, ring_s=args.ring_seconds, mailbox_email=args.mailbox)
+        ),
+    )
+
+
+def cmd_queue_add_member(settings: Settings, args: argparse.Namespace) -> int:
+    def add(queues) -> dict:
+        queues.add_member(args.number, args.email)
+        return _queue_doc(queues.by_number(queues_number(args.number)))
+
+    return _queue_command(settings, add)
+
+
+def cmd_queue_remove_member(settings: Settings, args: argparse.Namespace) -> int:
+    return _queue_command(settings, lambda queues: {"removed": queues.remove_member(args.number, args.email)})
+
+
+def cmd_queue_list(settings: Settings, args: argparse.Namespace) -> int:
+    return _queue_command(settings, lambda queues: [_queue_doc(queue) for queue in queues.all()])
+
+
+def queues_number(number: str) -> str:
+    from assistant.domain.phone import normalize_or_raw
+
+    return normalize_or_raw(number)
 
 
 def _open_users(settings: Settings):

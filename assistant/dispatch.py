@@ -12,17 +12,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from assistant.call import Call, CallerHungUp, Recording, Speech
 from assistant.config import Settings
 from assistant.domain.caller_id import owned_numbers
 from assistant.domain.owner import Caller, OwnerProfile
+from assistant.domain.queues import Member, queue_ring
 from assistant.domain.routing import Route, reachable_routes
 from assistant.domain.virtualization import parse_bases, ring_devices
 from assistant.flows.assistant_line import assistant_line
 from assistant.flows.desk import desk_call
+from assistant.flows.queue import QueueCall, queue_call
 from assistant.flows.smart_number import smart_number
 from assistant.flows.speech_test import speech_test
 from assistant.flows.virtualization import virtualization_center
@@ -35,6 +37,7 @@ from assistant.prompts import Prompts
 from assistant.store.calls import CallLog
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory, OwnerSettingsView
+from assistant.store.queues import Queues
 from assistant.store.virtualization import Virtualizations
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient, AriNotFound
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 DB_WRITE_ATTEMPTS = 5
 DB_RETRY_DELAY_S = 0.5
 DESK_FLOW = "desk"  # the dialplan's Stasis argument for calls the owner dials from a desk phone
+QUEUE_FLOW = "queue"  # calls to a queue's number
 VIRTUALIZATION_FLOW = "virtualize"  # *30: the Virtualization Center
 NOT_CONVERSATIONS = (DESK_FLOW, VIRTUALIZATION_FLOW)  # calls that get no call-log row of their own
 
@@ -73,6 +77,7 @@ class Parts:
     voicemails: VoicemailStore
     recognizers: Recognizers
     missed_calls: MissedCallMailer
+    queues: Queues | None = None
     virtualizations: Virtualizations | None = None
 
 
@@ -205,6 +210,9 @@ class CallHandler:
         if call.line == DESK_FLOW:
             await self._desk_call(call)
             return
+        if call.line == QUEUE_FLOW:
+            await self._queue_call(call)
+            return
         if call.line == VIRTUALIZATION_FLOW:
             await virtualization_center(
                 call,
@@ -282,6 +290,45 @@ class CallHandler:
             requested_caller_id=requested or None,
             owned_numbers=owner_numbers(view) if view is not None else (),
         )
+
+    async def _queue_call(self, call: Call) -> None:
+        """A call to a queue: its present members' phones ring together (flows/queue.py)."""
+        parts = self.parts
+        queue = await asyncio.to_thread(parts.queues.by_number, call.info.dialed) if parts.queues else None
+        if queue is None:
+            log.warning("queue call %s to %s: no queue has this number", call.info.id, call.info.dialed)
+            await call.hangup()
+            return
+        members = []
+        for user_id, present in queue.members:
+            view = await asyncio.to_thread(parts.owners.settings, user_id)
+            if view is None:
+                continue
+            member = owner_profile(view, parts.settings)
+            rings = present and not member.do_not_disturb
+            routes = await self._routes(member) if rings else ()
+            members.append(Member(user_id, present, member.do_not_disturb, routes))
+        mailbox = None
+        if queue.mailbox_owner_id is not None:
+            view = await asyncio.to_thread(parts.owners.settings, queue.mailbox_owner_id)
+            if view is not None:  # the queue's messages, spoken of by the queue's name
+                mailbox = replace(owner_profile(view, parts.settings), name=queue.name, greeting=None)
+                await self._file_under(call, view.owner_id)
+
+        async def keep(recording: Recording) -> bool:
+            context = MessageContext(call.record_id, call.caller_number, None, None, False)
+            return await parts.keeper.keep(recording.path, mailbox, context, recording.speech_s) is not None
+
+        async def taken_by(user_id: int) -> None:
+            await self._file_under(call, user_id)
+
+        ring = queue_ring(members)
+        await queue_call(call, QueueCall(queue.name, queue.ring_s, ring, mailbox), keep, taken_by)
+
+    async def _file_under(self, call: Call, owner_id: int) -> None:
+        """The call is this owner's from now on (its call-log row, and call waiting)."""
+        call.owner_id = owner_id
+        await self._db(self.parts.call_log.file_under, call.info.id, owner_id)
 
     def _office(self, owner: OwnerProfile) -> StoreOffice:
         parts = self.parts

@@ -33,6 +33,7 @@ from assistant.store.calls import CallLog
 from assistant.store.db import Store, open_store
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory
+from assistant.store.queues import Queues
 from assistant.store.virtualization import Virtualizations
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient
@@ -117,6 +118,7 @@ class Service:
             VoicemailStore(store, settings.voicemail_dir),
             Recognizers(speech.grammar, speech.dictation),
             MissedCallMailer(sender.outbox, sender.wake.set, settings.mail_from),
+            queues=Queues(store),
             virtualizations=Virtualizations(store),
         )
         return parts, sender

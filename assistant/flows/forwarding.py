@@ -31,11 +31,20 @@ class RingResult:
 
 
 async def ring_owner(
-    call: Call, stages: tuple[Stage, ...], *, caller_id: str, who: str, about: str
+    call: Call,
+    stages: tuple[Stage, ...],
+    *,
+    caller_id: str,
+    who: str,
+    about: str,
+    whisper: str = "forward.whisper",
 ) -> RingResult:
-    """Ring stage after stage (all devices at once, or one at a time) until one accepts or declines."""
+    """Ring stage after stage (all devices at once, or one at a time) until one accepts or declines.
+
+    `whisper` is the prompt the answering phone hears (with `who` and `about`).
+    """
     for stage in stages:
-        result = await _ring_stage(call, stage, caller_id=caller_id, who=who, about=about)
+        result = await _ring_stage(call, stage, caller_id=caller_id, who=who, about=about, whisper=whisper)
         if result.outcome != "no-answer":
             break
     else:
@@ -44,7 +53,9 @@ async def ring_owner(
     return result
 
 
-async def _ring_stage(call: Call, stage: Stage, *, caller_id: str, who: str, about: str) -> RingResult:
+async def _ring_stage(
+    call: Call, stage: Stage, *, caller_id: str, who: str, about: str, whisper: str
+) -> RingResult:
     """Ring the stage's routes for its seconds; a leg that answered in time may finish its whisper."""
     decided: asyncio.Future[RingResult] = asyncio.get_running_loop().create_future()
     legs = [
@@ -52,7 +63,7 @@ async def _ring_stage(call: Call, stage: Stage, *, caller_id: str, who: str, abo
         for route in stage.routes
         if (leg := await call.dial(route.target, route.label, caller_id=caller_id, timeout_s=stage.seconds))
     ]
-    tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about)) for leg in legs]
+    tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about, whisper=whisper)) for leg in legs]
     caller_left = asyncio.ensure_future(call.wait_gone())
     try:
         done, _ = await asyncio.wait(
@@ -96,7 +107,7 @@ async def _answered_legs_finish(
     return {end for end in ends if end.done()}
 
 
-async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) -> None:
+async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str, whisper: str) -> None:
     """One leg: wait for it to answer, whisper, and take the owner's choice."""
     try:
         if not await leg.wait_answered():
@@ -107,7 +118,7 @@ async def _offer(leg: Call, decided: asyncio.Future, *, who: str, about: str) ->
             await leg.hangup()
             return
         answer = await leg.ask(
-            "forward.whisper",
+            whisper,
             load_choices("whisper"),
             reprompts=WHISPER_REPEATS,
             no_input_s=4.0,

@@ -222,6 +222,20 @@ class CallLog:
                 call.owner_id = owner_id
             return len(calls)
 
+    def file_under(self, channel_id: str, owner_id: int) -> bool:
+        """File a call under another owner (a queue call: under the member who took it).
+
+        Returns:
+            True if stored, False if the channel is unknown.
+        """
+        with self._store.write() as session:
+            call = _locked(session, channel_id)
+            if call is None:
+                logger.warning("owner of unknown channel %s not changed", channel_id)
+                return False
+            call.owner_id = owner_id
+            return True
+
     def record_screening(self, channel_id: str, decision: str, reason: str | None = None) -> bool:
         """Record what screening decided for the call (e.g. ``ring``, ``voicemail``) and why.
 
