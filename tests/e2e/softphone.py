@@ -148,6 +148,13 @@ class Softphone:
                     return match.group(1)
                 await asyncio.sleep(0.2)
 
+    async def dial(self, uri: str) -> None:
+        """Call ``uri`` (``sip:*30101@host:port``); ``CALL_ESTABLISHED`` and ``CALL_CLOSED`` follow."""
+        await self.command("dial", uri)
+
+    async def hang_up(self) -> None:
+        await self.command("hangup")
+
     async def send_digits(self, digits: str) -> None:
         for digit in digits:
             await self.command("sndcode", digit)
