@@ -362,19 +362,21 @@ class Call:
     async def wait_gone(self) -> None:
         await self._channel.gone.wait()
 
-    async def connect(self, other: Call, *, keep_caller: bool = False) -> str:
-        """Bridge the caller with another party until one of them hangs up.
+    async def connect(self, other: Call, *, keep_caller: bool = False, max_s: float | None = None) -> str:
+        """Bridge the caller with another party until one of them hangs up (or `max_s` have passed).
 
         The other party is then hung up; so is the caller, unless `keep_caller` (the owner on the
         assistant line goes back to the assistant when the person they called hangs up).
-        Returns who left first: "caller" or the other party's line.
+        Returns who left first: "caller" or the other party's line; "time-up" after `max_s`.
         """
         await self.close()
         await other.close()
         await self._dialer.stop_hold_music(self._channel)
         self.log_event("connected", to=other.line)
-        left = await self._dialer.connect(self._channel, other._channel, hang_up_first=not keep_caller)
-        first_to_leave = "caller" if left == "first" else other.line
+        left = await self._dialer.connect(
+            self._channel, other._channel, hang_up_first=not keep_caller, max_s=max_s
+        )
+        first_to_leave = {"first": "caller", "time-up": "time-up"}.get(left, other.line)
         self.log_event("disconnected", first_to_leave=first_to_leave)
         return first_to_leave
 

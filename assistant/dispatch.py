@@ -38,6 +38,7 @@ from assistant.store.calls import CallLog
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory, OwnerSettingsView
 from assistant.store.queues import Queues
+from assistant.store.usage import OutboundUsage
 from assistant.store.virtualization import Virtualizations
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient, AriNotFound
@@ -79,6 +80,7 @@ class Parts:
     missed_calls: MissedCallMailer
     queues: Queues | None = None
     virtualizations: Virtualizations | None = None
+    usage: OutboundUsage | None = None
 
 
 def owner_numbers(view: OwnerSettingsView) -> tuple[str, ...]:
@@ -128,6 +130,10 @@ def owner_profile(view: OwnerSettingsView | None, settings: Settings) -> OwnerPr
         local_id=view.local_id,
         show_caller_id=view.show_caller_id,
         forward_caller_id=view.forward_caller_id,
+        default_country=view.default_country,
+        monthly_limit_minutes=view.monthly_limit_minutes,
+        passcode_destinations=view.passcode_destinations,
+        outbound_passcode_hash=view.outbound_passcode_hash,
     )
 
 
@@ -289,7 +295,18 @@ class CallHandler:
             contact.name if contact else None,
             requested_caller_id=requested or None,
             owned_numbers=owner_numbers(view) if view is not None else (),
+            used_s=self._used_this_month(call.owner_id),
         )
+
+    def _used_this_month(self, owner_id: int | None):
+        """The owner's billable outbound talk this month, read when a call out asks for it."""
+
+        async def used_s() -> float:
+            usage = self.parts.usage
+            month = await asyncio.to_thread(usage.this_month, owner_id) if usage and owner_id else None
+            return month.used_s if month is not None else 0.0
+
+        return used_s
 
     async def _queue_call(self, call: Call) -> None:
         """A call to a queue: its present members' phones ring together (flows/queue.py)."""
@@ -332,7 +349,14 @@ class CallHandler:
 
     def _office(self, owner: OwnerProfile) -> StoreOffice:
         parts = self.parts
-        return StoreOffice(owner, parts.owners, parts.line_access, parts.voicemails, parts.recognizers)
+        return StoreOffice(
+            owner,
+            parts.owners,
+            parts.line_access,
+            parts.voicemails,
+            parts.recognizers,
+            used_s=self._used_this_month(owner.owner_id),
+        )
 
     async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
         """The routes that can ring now; a virtualized extension rings the phone of its base."""
@@ -434,6 +458,8 @@ class CallHandler:
             )
         )
         await self._db(call_log.add_event, leg.info.id, {"event": "placed", "by": by, "to": name})
+        for event in leg.events:
+            await self._db(call_log.add_event, leg.info.id, event)
         if leg.accepted_at is not None:
             await self._db(call_log.record_answer, leg.info.id, leg.accepted_at)
         outcome = "completed" if leg.accepted_at is not None else "abandoned"

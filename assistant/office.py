@@ -13,6 +13,7 @@ import threading
 from assistant.domain.owner import OwnerProfile
 from assistant.domain.phonebook import Entry, Phonebook
 from assistant.flows.assistant_line import PhoneMessage, PinCheck
+from assistant.flows.outbound_checks import UsedThisMonth
 from assistant.speech.name_dialing import CommandRecognizer
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory
@@ -55,14 +56,20 @@ class StoreOffice:
         access: LineAccess,
         voicemails: VoicemailStore,
         recognizers: Recognizers,
+        *,
+        used_s: UsedThisMonth | None = None,
     ) -> None:
         self.owner = owner
+        self._used_s = used_s
         self._owner_id = owner.owner_id
         self._directory = directory
         self._access = access
         self._voicemails = voicemails
         self._recognizers = recognizers
         self._phonebook: Phonebook | None = None
+
+    async def outbound_used_s(self) -> float:
+        return await self._used_s() if self._used_s is not None else 0.0
 
     async def is_registered(self, number: str) -> bool:
         return await asyncio.to_thread(self._access.is_registered, self._owner_id, number)

@@ -34,6 +34,7 @@ from assistant.store.db import Store, open_store
 from assistant.store.line_access import LineAccess
 from assistant.store.owners import OwnerDirectory
 from assistant.store.queues import Queues
+from assistant.store.usage import OutboundUsage
 from assistant.store.virtualization import Virtualizations
 from assistant.store.voicemails import VoicemailStore
 from assistant.telephony.ari import AriClient
@@ -120,6 +121,7 @@ class Service:
             MissedCallMailer(sender.outbox, sender.wake.set, settings.mail_from),
             queues=Queues(store),
             virtualizations=Virtualizations(store),
+            usage=OutboundUsage(store),
         )
         return parts, sender
 

@@ -42,6 +42,10 @@ class OwnerProfile:
     local_id: bool = False
     show_caller_id: bool = True
     forward_caller_id: str = "caller"  # what forwarded calls show: "caller" or "smart_number"
+    default_country: str = "US"  # for numbers dialed without a country code
+    monthly_limit_minutes: int | None = None  # outbound talk a calendar month (None: unlimited)
+    passcode_destinations: tuple[str, ...] = ()  # prefixes whose numbers ask for the passcode first
+    outbound_passcode_hash: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

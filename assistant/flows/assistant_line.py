@@ -22,6 +22,7 @@ from assistant.domain.phone import spoken_number
 from assistant.domain.phonebook import Person, Phonebook
 from assistant.domain.routing import dial_target, why_not_answered
 from assistant.domain.spoken_time import spoken_when
+from assistant.flows.outbound_checks import clear_outbound, time_is_up
 from assistant.grammars import load_choices
 from assistant.speech.asr.base import Hypothesis
 
@@ -67,6 +68,7 @@ class Office(Protocol):
     async def messages(self) -> list[PhoneMessage]: ...
     async def mark_heard(self, message: PhoneMessage) -> None: ...
     async def delete(self, message: PhoneMessage) -> None: ...
+    async def outbound_used_s(self) -> float: ...  # billable outbound talk this month
 
 
 async def assistant_line(call: Call, office: Office | None) -> None:
@@ -237,8 +239,12 @@ async def place_call(call: Call, office: Office, number: str, name: str) -> None
     through when it answers.
 
     Busy, no answer or a failed call is told to the owner, who is back at the assistant; so is
-    the owner when the person called hangs up first.
+    the owner when the person called hangs up first. The monthly limit and the destination's
+    passcode are checked first; when the month's minutes run out, the call ends and the owner is told.
     """
+    clearance = await clear_outbound(call, office.owner, number, office.outbound_used_s)
+    if not clearance.placed:
+        return
     await call.say("line.calling", name=name)
     leg = await call.dial(
         dial_target(number),
@@ -261,8 +267,12 @@ async def place_call(call: Call, office: Office, number: str, name: str) -> None
         await call.say(f"line.callee_{reason.replace('-', '_')}", name=name)
         return
     leg.accepted_at = datetime.now(UTC)
-    if await call.connect(leg, keep_caller=True) == "caller":
+    left = await call.connect(leg, keep_caller=True, max_s=clearance.talk_limit_s)
+    if left == "caller":
         raise CallerHungUp(call.info.id)
+    if left == "time-up":
+        await time_is_up(call, leg)
+        return
     await call.say("line.call_ended")
 
 

@@ -10,6 +10,7 @@ from assistant.domain.caller_id import outbound_caller_id
 from assistant.domain.owner import OwnerProfile
 from assistant.domain.routing import dial_target
 from assistant.flows.assistant_line import OUTBOUND_RING_S, answered_unless_caller_leaves
+from assistant.flows.outbound_checks import UsedThisMonth, clear_outbound, time_is_up
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +23,20 @@ async def desk_call(
     *,
     requested_caller_id: str | None = None,
     owned_numbers: tuple[str, ...] = (),
+    used_s: UsedThisMonth | None = None,
 ) -> None:
     """Ring `number` while the desk phone hears ringing; put them together when it answers.
 
-    `requested_caller_id` (the WebPhone's choice) is shown if it is among `owned_numbers`.
+    `requested_caller_id` (the WebPhone's choice) is shown if it is among `owned_numbers`. The
+    monthly limit and the destination's passcode are checked first (`used_s`: this month's use);
+    a call still going when the month's minutes run out is ended with a notice to the owner.
     """
     if owner is None or not number:
         log.warning("desk call %s to %r: no owner has this extension", call.info.id, number)
+        await call.hangup()
+        return
+    clearance = await clear_outbound(call, owner, number, used_s or _nothing_used)
+    if not clearance.placed:
         await call.hangup()
         return
     leg = await call.dial(
@@ -50,6 +58,16 @@ async def desk_call(
         call.log_event("outbound-not-answered", number=number, cause=leg.hangup_cause)
         await call.hangup()
         return
-    await call.answer(listen=False)  # put straight through: nothing to listen to
+    if call.answered_at is None:
+        await call.answer(listen=False)  # put straight through: nothing to listen to
     leg.accepted_at = leg.answered_at
-    await call.connect(leg)
+    left = await call.connect(leg, keep_caller=True, max_s=clearance.talk_limit_s)
+    if left == "caller":
+        return
+    if left == "time-up":
+        await time_is_up(call, leg)
+    await call.hangup()
+
+
+async def _nothing_used() -> float:
+    return 0.0

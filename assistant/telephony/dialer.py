@@ -71,10 +71,13 @@ class Dialer:
         with contextlib.suppress(AriNotFound, AriRequestError):
             await self.client.delete(f"/channels/{channel.id}/moh")
 
-    async def connect(self, first: Channel, second: Channel, *, hang_up_first: bool = True) -> str:
+    async def connect(
+        self, first: Channel, second: Channel, *, hang_up_first: bool = True, max_s: float | None = None
+    ) -> str:
         """Bridge two channels until one hangs up; hang up the other; return which left first.
 
         With `hang_up_first` False, `first` stays up (back in the application) when `second` leaves.
+        After `max_s` both are parted ("time-up"): `second` is hung up, `first` as above.
 
         Media goes through Asterisk's core (proxy_media), not a native RTP bridge between the two
         legs: with native bridging we saw audio lost in one direction now and then.
@@ -82,8 +85,9 @@ class Dialer:
         bridge = await self.client.post("/bridges", type="mixing,proxy_media", name=f"talk-{first.id}")
         try:
             await self.client.post(f"/bridges/{bridge['id']}/addChannel", channel=f"{first.id},{second.id}")
-            done, _ = await _first_of(first.gone.wait(), second.gone.wait())
-            left = "first" if first.gone.is_set() else "second"
+            time_up = [asyncio.sleep(max_s)] if max_s is not None else []
+            await _first_of(first.gone.wait(), second.gone.wait(), *time_up)
+            left = "first" if first.gone.is_set() else "second" if second.gone.is_set() else "time-up"
         finally:
             for channel in (first, second) if hang_up_first else (second,):
                 if not channel.gone.is_set():
