@@ -1,6 +1,7 @@
 """Ringing the owner, stage by stage (every device at once, or one after another by priority), a
 whisper on the leg that answers, the caller connected only after the owner accepts. An answer with
-no choice (a mobile's voicemail) counts as no answer, and ringing goes on with the next stage."""
+no choice (a mobile's voicemail) counts as no answer; once every phone of a stage has declined,
+failed or so answered, ringing goes on with the next stage at once."""
 
 from __future__ import annotations
 
@@ -65,17 +66,20 @@ async def _ring_stage(
     ]
     tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about, whisper=whisper)) for leg in legs]
     caller_left = asyncio.ensure_future(call.wait_gone())
+    # Every phone of the stage declined, failed or answered without a choice: no use ringing on.
+    legs_over = asyncio.ensure_future(asyncio.wait(tasks)) if tasks else _done()
     try:
         done, _ = await asyncio.wait(
-            {decided, caller_left}, timeout=stage.seconds, return_when=asyncio.FIRST_COMPLETED
+            {decided, caller_left, legs_over}, timeout=stage.seconds, return_when=asyncio.FIRST_COMPLETED
         )
         if not done:
             done = await _answered_legs_finish(legs, tasks, {decided, caller_left})
         if caller_left in done:
             raise CallerHungUp(call.info.id)
-        result = decided.result() if decided in done else RingResult("no-answer")
+        result = decided.result() if decided.done() else RingResult("no-answer")
     finally:
         caller_left.cancel()
+        legs_over.cancel()
         if not decided.done():
             decided.set_result(RingResult("no-answer"))
         winner = decided.result().leg
@@ -87,6 +91,12 @@ async def _ring_stage(
                     await leg.hangup()
         await asyncio.gather(*tasks, return_exceptions=True)
     return result
+
+
+def _done() -> asyncio.Future:
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
 
 
 async def _answered_legs_finish(

@@ -264,15 +264,18 @@ async def test_double_clicking_a_contact_calls_them_from_the_phone_page(
     assert {"event": "placed", "by": "webphone", "to": "Dana Webphone"} in placed["events"], placed
 
 
-async def test_a_declined_call_stops_ringing_the_browser_and_is_not_taken(
+async def test_a_declined_call_stops_ringing_the_browser_and_the_caller_may_leave_a_message(
     service, caller, settings, lab_owner, caller_number, phone_page, owner_uses_the_webphone
 ):
     page = phone_page
     await open_phone(page, service, lab_owner)
-    service.update_settings(ring_timeout_s=10)
+    service.update_settings(ring_timeout_s=60)  # the caller hangs up long before it runs out
     call = asyncio.create_task(
         caller.call(
-            settings.smart_number, [Step(delay_s=16, hang_up_after=True)], caller_number=caller_number
+            settings.smart_number,
+            [Step(say="Hi, it is me again.", after_hearing="leave a message", hang_up_after=True)],
+            caller_number=caller_number,
+            max_call_s=45,
         )
     )
 
@@ -280,7 +283,9 @@ async def test_a_declined_call_stops_ringing_the_browser_and_is_not_taken(
     await page.get_by_role("button", name="Decline").click()
     await page.locator("#incoming").wait_for(state="hidden")
     await page.locator("#call-state").filter(has_text="ended").wait_for()
-    await call
+    result = await call
+    # The only phone of the stage declined: the caller is offered voicemail at once, not rung on.
+    assert "leave a message" in words(h.text for h in result.heard), result.heard
 
     row = await asyncio.to_thread(service.call_from, caller_number, 30)
     (leg,) = service.call(row["id"])["legs"]
