@@ -243,13 +243,6 @@ async def test_five_wrong_pins_lock_the_caller_out_even_with_the_right_pin(
     assert len(locks) == 2  # when it locked, and when the locked number called again
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect of the caller's ears, intermittent: the message header, the transcript and "
-    "the menu are said with short pauses, cut out of the recording as one stretch of about 16 s, "
-    "and Whisper tiny.en sometimes writes down only its first sentence (the assistant said the "
-    "transcript: see the call's 'said' events)",
-)
 async def test_play_my_messages_reads_a_voicemail_and_delete_removes_it(
     service, caller, settings, owner, mailbox, caller_number
 ):
@@ -276,9 +269,12 @@ async def test_play_my_messages_reads_a_voicemail_and_delete_removes_it(
     ]
     result = await caller.call(settings.assistant_line, steps, caller_number=OWNER_PHONE, max_call_s=90)
 
-    heard = words(result.heard)
-    # The transcript is heard through two recognizers (the voicemail's, then the caller's ears).
-    assert "for the new office" in heard and "message deleted" in heard, heard
+    # The transcript is read out among the header and the menu, one long stretch of speech that
+    # the caller's ears (Whisper tiny.en) sometimes write down only in part: what the assistant
+    # said is checked in its own log of the call, what the caller heard by the replies to it.
+    said = [e["text"] for e in events_of(line_call_from(service, OWNER_PHONE), "said")]
+    assert any(voicemail["transcript"] in text for text in said), said
+    assert "message deleted" in words(result.heard), result.heard
     assert service.http.get(f"/voicemails/{voicemail['id']}").status_code == 404
 
 
