@@ -121,7 +121,7 @@ async def test_the_base_takes_the_extension_with_its_code_until_star_30_returns_
     accepted, _, returned = [
         words(await asyncio.to_thread(transcribe_file, caller, path)) for path in phone.heard_files()
     ]
-    assert "accepted" in accepted and "rings on this phone" in accepted, accepted
+    assert "now rings on this phone" in accepted, accepted  # "Accepted." is heard as "accept it" at times
     assert "back on its own phone" in returned, returned
     events = service.http.get("/virtualization").json()["events"]
     assert [(e["event"], e["base"], e["by"]) for e in events[:2]] == [
