@@ -115,7 +115,9 @@ async def test_call_in_progress_is_resumed_when_the_service_restarts(
 def owner_greeting(service):
     """The owner's own greeting, put back to the standard one afterwards (other tests expect it)."""
     yield service.update_settings
-    service.update_settings(welcome_text=None, greeting_voice="joe", greeting_rate=5, greeting_pitch=5)
+    service.update_settings(
+        welcome_text=None, greeting_voice="joe", greeting_rate=5, greeting_pitch=5, do_not_disturb=False
+    )
 
 
 async def test_caller_hears_the_owner_words_in_the_owner_voice(
@@ -141,3 +143,18 @@ async def test_caller_hears_the_owner_words_in_the_owner_voice(
     assert said[0]["text"] == "Good afternoon, this is the law office of Alex Morgan. We are glad you called."
     assert said[0]["voice"] == {"voice": "joe", "rate": 4, "pitch": 3}
     assert said[1]["prompt"] == "screening.ask_name", said
+
+
+async def test_the_voicemail_greeting_speaks_in_the_owner_voice_too(
+    service, caller, settings, caller_number, owner_greeting
+):
+    owner_greeting(do_not_disturb=True, greeting_voice="espeak-female", greeting_rate=4)
+
+    result = await caller.call(settings.smart_number, [], caller_number=caller_number, hangup_after_s=10)
+
+    text = heard_text(result)  # the synthetic voice is heard well enough: "leave my message for ..."
+    assert "message for alex morgan" in text and "after the tone" in text, text
+    row = await asyncio.to_thread(service.call_from, caller_number)
+    said = [event for event in row["events"] if event["event"] == "said"]
+    assert said[0]["prompt"] == "voicemail.greeting", said
+    assert said[0]["voice"] == {"voice": "espeak-female", "rate": 4, "pitch": 5}
