@@ -228,13 +228,7 @@ class CallLog:
         Returns:
             True if stored, False if the channel is unknown.
         """
-        with self._store.write() as session:
-            call = _locked(session, channel_id)
-            if call is None:
-                logger.warning("owner of unknown channel %s not changed", channel_id)
-                return False
-            call.owner_id = owner_id
-            return True
+        return self._set_fields(channel_id, "owner of unknown channel %s not changed", owner_id=owner_id)
 
     def record_screening(self, channel_id: str, decision: str, reason: str | None = None) -> bool:
         """Record what screening decided for the call (e.g. ``ring``, ``voicemail``) and why.
@@ -242,14 +236,12 @@ class CallLog:
         Returns:
             True if stored, False if the channel is unknown.
         """
-        with self._store.write() as session:
-            call = _locked(session, channel_id)
-            if call is None:
-                logger.warning("screening on unknown channel %s dropped", channel_id)
-                return False
-            call.screening_decision = decision
-            call.screening_reason = reason
-            return True
+        return self._set_fields(
+            channel_id,
+            "screening on unknown channel %s dropped",
+            screening_decision=decision,
+            screening_reason=reason,
+        )
 
     def set_transcript(self, channel_id: str, text: str | None) -> bool:
         """Store what the caller said over the whole call (shown in the call log and searched).
@@ -257,12 +249,17 @@ class CallLog:
         Returns:
             True if stored, False if the channel is unknown.
         """
+        return self._set_fields(channel_id, "transcript on unknown channel %s dropped", transcript=text)
+
+    def _set_fields(self, channel_id: str, unknown_warning: str, **fields: object) -> bool:
+        """Set columns of the channel's call; an unknown channel is logged with `unknown_warning`."""
         with self._store.write() as session:
             call = _locked(session, channel_id)
             if call is None:
-                logger.warning("transcript on unknown channel %s dropped", channel_id)
+                logger.warning(unknown_warning, channel_id)
                 return False
-            call.transcript = text
+            for column, value in fields.items():
+                setattr(call, column, value)
             return True
 
     def list_calls(self, limit: int, cursor: str | None = None) -> tuple[list[Call], str | None]:

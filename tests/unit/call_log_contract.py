@@ -111,6 +111,21 @@ class CallLogContract:
         assert not call_log.add_event("ghost", {"type": "turn"})
         assert call_log.list_calls(10) == ([], None)
 
+    def test_screening_and_transcript_are_set_on_the_call_and_dropped_for_unknown_channels(
+        self, call_log: CallLog
+    ) -> None:
+        call_id = start(call_log, "chan-1")
+        assert call_log.record_screening("chan-1", "voicemail", "do not disturb")
+        assert call_log.set_transcript("chan-1", "About the hearing")
+        call = call_log.get(call_id)
+        assert call is not None
+        assert (call.screening_decision, call.screening_reason) == ("voicemail", "do not disturb")
+        assert call.transcript == "About the hearing"
+        assert not call_log.record_screening("ghost", "ring")
+        assert not call_log.set_transcript("ghost", "hello")
+        assert not call_log.file_under("ghost", 7)
+        assert [c.channel_id for c in call_log.list_calls(10)[0]] == ["chan-1"]
+
     def test_events_are_appended_in_order_and_datetimes_stored_as_iso(self, call_log: CallLog) -> None:
         call_id = start(call_log, "chan-1")
         call_log.add_event("chan-1", {"type": "prompt", "text": "Hello", "at": T0})
