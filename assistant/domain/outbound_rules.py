@@ -16,11 +16,12 @@ import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from assistant.domain.digit_codes import check_digit_code
+
 LIMIT_RANGE_MINUTES = (1, 31 * 24 * 60)  # a whole month of talk at most
 PASSCODE_DIGITS_RANGE = (4, 8)
 PASSCODE_TRIES = 2  # one retry after a wrong passcode, then the call is refused
 MAX_PREFIXES = 100
-_PASSCODE = re.compile(r"[0-9]{4,8}")  # PASSCODE_DIGITS_RANGE
 _PREFIX = re.compile(r"\+[1-9][0-9]{0,14}")
 _PREFIX_SEPARATORS = re.compile(r"[\s().-]")
 
@@ -37,11 +38,7 @@ def check_monthly_limit(value: int | None) -> int | None:
 
 def check_passcode(value: str) -> str:
     """Return the destination passcode (4 to 8 digits, spaces around ignored), else raise ValueError."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not _PASSCODE.fullmatch(text):
-        low, high = PASSCODE_DIGITS_RANGE
-        raise ValueError(f"the passcode must be {low} to {high} digits")
-    return text
+    return check_digit_code(value, PASSCODE_DIGITS_RANGE, "passcode")
 
 
 def check_prefixes(values: Iterable[str]) -> list[str]:

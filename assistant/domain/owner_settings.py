@@ -18,6 +18,7 @@ from assistant.domain.billing import (
     DEFAULT_ROUNDING,
     MAX_INCREMENT_H,
 )
+from assistant.domain.digit_codes import check_digit_code
 from assistant.domain.importance import DEFAULT_IMPORTANCE_WORDS
 from assistant.domain.phone import BadNumber, is_country, normalize_number
 
@@ -44,7 +45,6 @@ MAX_EXTENSION_LEN = 20
 _ACTIVITY_CODE = re.compile(r"^[A-Z][0-9]{3}$")
 _EXTENSION = re.compile(r"^[0-9*#]{1,20}$")
 _TIMEKEEPER = re.compile(r"^[A-Za-z0-9._-]{0,40}$")
-_PIN = re.compile(r"[0-9]{4,8}")  # PIN_DIGITS_RANGE
 
 
 def check_time_zone(name: str) -> str:
@@ -167,11 +167,7 @@ def check_voicemail_lengths(min_s: int, max_s: int) -> None:
 
 def check_pin(value: str) -> str:
     """Return the assistant-line PIN (4 to 8 digits 0-9, spaces around ignored), else raise ValueError."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not _PIN.fullmatch(text):
-        low, high = PIN_DIGITS_RANGE
-        raise ValueError(f"the PIN must be {low} to {high} digits")
-    return text
+    return check_digit_code(value, PIN_DIGITS_RANGE, "PIN")
 
 
 def greeting_for(owner_name: str, text: str | None) -> str:
