@@ -7,6 +7,7 @@ from the importing module.
 from __future__ import annotations
 
 import io
+import re
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,6 +85,49 @@ def alice(store: Store) -> Owner:
 @pytest.fixture
 def bob(store: Store) -> Owner:
     return make_owner(store, "bob@example.com", "+15550200")
+
+
+def portal_login(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Log the client in through the portal's login form; return the session's CSRF token."""
+    page = client.get("/portal/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        "/portal/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return page_csrf(client.get("/portal/profile").text)
+
+
+@pytest.fixture
+def portal(client: TestClient, alice: Owner) -> TestClient:
+    """The client with Alice logged in to the portal."""
+    portal_login(client, alice.email)
+    return client
+
+
+def page_csrf(page: str) -> str:
+    """The session's CSRF token as a portal page carries it."""
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def settings_form(page: str, **fields: str) -> dict[str, str]:
+    """The settings page's form as a browser sends it: the text inputs as shown, screening on,
+    rounding up and the CSRF token, with ``fields`` changed."""
+    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form.update({"csrf_token": page_csrf(page), "screening": "on", "billing_rounding": "up"})
+    form.update(fields)
+    return form
+
+
+def assert_settings_change_refused(client: TestClient, owner: Owner, change: dict, field: str) -> None:
+    """Assert the settings change is a 422 naming ``field`` and that nothing was changed."""
+    before = client.get("/settings", headers=owner.headers).json()
+    response = client.patch("/settings", headers=owner.headers, json=change)
+    assert field in assert_error(response, 422)
+    assert field in [error["field"].split(".")[0] for error in response.json()["errors"]]
+    assert client.get("/settings", headers=owner.headers).json() == before
 
 
 def place_call(

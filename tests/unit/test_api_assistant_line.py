@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from api_fixtures import (
     call_log,
     client,
     make_owner,
+    portal_login,
     settings,
+    settings_form,
     store,
     wav_bytes,
 )
@@ -176,23 +177,13 @@ def test_store_refuses_a_bad_pin_even_without_the_api(store: Store, alice: Owner
 def test_portal_settings_page_sets_phones_pin_and_lock_time(
     client: TestClient, alice: Owner, store: Store
 ) -> None:
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    client.post("/portal/login", data={"email": alice.email, "password": PASSWORD, "csrf_token": token})
+    portal_login(client, alice.email)
     page = client.get("/portal/settings").text
     assert (
         'name="registered_phones"' in page and 'name="pin_lock_minutes"' in page and "No PIN is set" in page
     )
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update(
-        {
-            "csrf_token": re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1),
-            "screening": "on",
-            "billing_rounding": "up",
-            "registered_phones": "(202) 555-0111\n+12025550112",
-            "pin": "12",
-            "pin_lock_minutes": "30",
-        }
+    form = settings_form(
+        page, registered_phones="(202) 555-0111\n+12025550112", pin="12", pin_lock_minutes="30"
     )
     bad = client.post("/portal/settings", data=form)
     assert bad.status_code == 422 and 'id="pin-error"' in bad.text and 'value="12"' not in bad.text

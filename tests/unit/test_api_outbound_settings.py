@@ -3,20 +3,21 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from api_fixtures import (
-    PASSWORD,
     Owner,
     alice,
     assert_error,
+    assert_settings_change_refused,
     bob,
     call_log,
     client,
     place_call,
+    portal_login,
     settings,
+    settings_form,
     store,
 )
 from fastapi.testclient import TestClient
@@ -112,11 +113,7 @@ def test_passcode_is_stored_hashed_and_never_shown(client: TestClient, alice: Ow
 def test_wrong_values_are_422_naming_the_field(
     client: TestClient, alice: Owner, change: dict, field: str
 ) -> None:
-    before = client.get("/settings", headers=alice.headers).json()
-    response = client.patch("/settings", headers=alice.headers, json=change)
-    assert field in assert_error(response, 422)
-    assert field in [error["field"].split(".")[0] for error in response.json()["errors"]]
-    assert client.get("/settings", headers=alice.headers).json() == before
+    assert_settings_change_refused(client, alice, change, field)
 
 
 def test_portal_settings_page_sets_the_limit_and_the_passcode_with_the_apis_messages(
@@ -126,23 +123,13 @@ def test_portal_settings_page_sets_the_limit_and_the_passcode_with_the_apis_mess
         call_log, "out", "+15550100", "+12025550123", datetime.now(UTC) - timedelta(seconds=200), talk_s=150,
         ring_s=0, direction="outbound", owner_id=alice.id,
     )  # fmt: skip
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    client.post("/portal/login", data={"email": alice.email, "password": PASSWORD, "csrf_token": token})
+    portal_login(client, alice.email)
     page = client.get("/portal/settings").text
     assert (
         "talked 2 min 30 s on calls you placed. There is no limit." in page and "No passcode is set" in page
     )
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update(
-        {
-            "csrf_token": re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1),
-            "screening": "on",
-            "billing_rounding": "up",
-            "monthly_limit_minutes": "0",
-            "passcode_destinations": "+44\n+1 900",
-            "outbound_passcode": "12",
-        }
+    form = settings_form(
+        page, monthly_limit_minutes="0", passcode_destinations="+44\n+1 900", outbound_passcode="12"
     )
     bad = client.post("/portal/settings", data=form)
     assert (

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import re
 
-from api_fixtures import PASSWORD, Owner, alice, bob, client, settings, store
+from api_fixtures import Owner, alice, bob, client, portal_login, settings, store
 from fastapi.testclient import TestClient
-
-
-def log_in(client: TestClient, email: str) -> str:
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/portal/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/portal/contacts").text).group(
-        1
-    )
 
 
 def test_the_edit_window_deletes_the_contact_after_asking(
@@ -28,7 +14,7 @@ def test_the_edit_window_deletes_the_contact_after_asking(
     contact = client.post(
         "/contacts", json={"name": "Jane Roe", "phone": "+12025550123"}, headers=alice.headers
     ).json()
-    csrf = log_in(client, alice.email)
+    csrf = portal_login(client, alice.email)
 
     page = client.get(f"/portal/contacts/{contact['id']}")
     form = re.search(
@@ -53,7 +39,7 @@ def test_another_owners_contact_cannot_be_deleted(client: TestClient, alice: Own
     theirs = client.post(
         "/contacts", json={"name": "Bob's", "phone": "+12025550199"}, headers=bob.headers
     ).json()
-    csrf = log_in(client, alice.email)
+    csrf = portal_login(client, alice.email)
     assert (
         client.post(f"/portal/contacts/{theirs['id']}/delete", data={"csrf_token": csrf}).status_code == 404
     )

@@ -7,15 +7,17 @@ import re
 
 import pytest
 from api_fixtures import (
-    PASSWORD,
     T0,
     Owner,
     alice,
     bob,
     call_log,
     client,
+    page_csrf,
     place_call,
+    portal,
     settings,
+    settings_form,
     store,
     wav_bytes,
 )
@@ -27,21 +29,8 @@ from assistant.store.db import Store
 from assistant.store.voicemails import VoicemailStore
 
 
-@pytest.fixture
-def portal(client: TestClient, alice: Owner) -> TestClient:
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/portal/login",
-        data={"email": alice.email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    return client
-
-
 def csrf(client: TestClient) -> str:
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/portal/calls").text).group(1)
+    return page_csrf(client.get("/portal/calls").text)
 
 
 @pytest.mark.parametrize(
@@ -242,8 +231,7 @@ def test_settings_form_ringing_shows_the_priority_order_and_each_phones_seconds(
 def test_settings_form_no_answer_action(portal: TestClient) -> None:
     page = portal.get("/portal/settings").text
     assert 'value="voicemail" selected' in page and 'name="no_answer_forward_to"' in page
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update({"csrf_token": csrf(portal), "billing_rounding": "up", "no_answer_action": "forward"})
+    form = settings_form(page, no_answer_action="forward")
     bad = portal.post("/portal/settings", data=form)
     assert bad.status_code == 422 and 'id="no_answer_forward_to-error"' in bad.text
     assert "forwarding needs a number" in bad.text

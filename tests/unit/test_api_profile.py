@@ -19,6 +19,7 @@ from api_fixtures import (
     call_log,
     client,
     place_call,
+    portal_login,
     settings,
     store,
     wav_bytes,
@@ -43,20 +44,6 @@ def no_login_delays(monkeypatch: pytest.MonkeyPatch) -> None:
         return None
 
     monkeypatch.setattr(api.routes.auth.asyncio, "sleep", no_sleep)
-
-
-def portal_login(client: TestClient, email: str, password: str = PASSWORD) -> str:
-    """Log the client in through the portal's form; return the session's CSRF token."""
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/portal/login",
-        data={"email": email, "password": password, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
-    page = client.get("/portal/profile")
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
 
 
 def token_for(client: TestClient, email: str, password: str) -> dict[str, str]:

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from api_fixtures import PASSWORD, Owner, alice, assert_error, bob, client, settings, store
+from api_fixtures import Owner, alice, assert_error, bob, client, portal_login, settings, store
 from fastapi.testclient import TestClient
 
 from assistant.domain.queues import Member, check_name, check_ring_s, queue_ring, when_nobody_takes
@@ -200,19 +198,11 @@ def test_api_body_that_is_not_json_and_no_login_are_refused(
     assert_error(client.get("/queues"), 401)
 
 
-def portal_login(client: TestClient, owner: Owner) -> str:
-    """Log `owner` in through the portal's form; return the session's CSRF token."""
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    client.post("/portal/login", data={"email": owner.email, "password": PASSWORD, "csrf_token": token})
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', client.get("/portal/queues").text).group(1)
-
-
 def test_portal_page_shows_a_switch_per_queue_and_its_form_saves_without_scripts(
     client: TestClient, alice: Owner, two_queues: tuple[int, int], store: Store
 ) -> None:
     front, billing = two_queues
-    token = portal_login(client, alice)
+    token = portal_login(client, alice.email)
     page = client.get("/portal/queues").text
     assert page.count('role="switch"') == 2 and "Front desk" in page and "Billing" in page
     assert page.count("checked") == 2
@@ -231,5 +221,5 @@ def test_portal_page_shows_a_switch_per_queue_and_its_form_saves_without_scripts
 
 
 def test_portal_page_of_an_account_in_no_queue(client: TestClient, bob: Owner) -> None:
-    portal_login(client, bob)
+    portal_login(client, bob.email)
     assert 'id="no-queues"' in client.get("/portal/queues").text
