@@ -83,17 +83,13 @@ def test_settings_form_caller_id(portal: TestClient) -> None:
     page = portal.get("/portal/settings").text
     for field in ("show_caller_id", "local_id", "local_numbers", "default_caller_id", "forward_caller_id"):
         assert f'name="{field}"' in page, field
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update(
-        {
-            "csrf_token": csrf(portal),
-            "billing_rounding": "up",
-            "show_caller_id": "on",
-            "local_id": "on",
-            "local_numbers": "+12125550142\n(212) 555-0143",
-            "default_caller_id": "+12025550999",
-            "forward_caller_id": "smart_number",
-        }
+    form = settings_form(
+        page,
+        show_caller_id="on",
+        local_id="on",
+        local_numbers="+12125550142\n(212) 555-0143",
+        default_caller_id="+12025550999",
+        forward_caller_id="smart_number",
     )
     bad = portal.post("/portal/settings", data=form)
     assert bad.status_code == 422
@@ -166,19 +162,13 @@ def test_forms_without_csrf_change_nothing(portal: TestClient) -> None:
 
 
 def test_settings_form(portal: TestClient) -> None:
-    token = csrf(portal)
     page = portal.get("/portal/settings").text
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update(
-        {
-            "csrf_token": token,
-            "ring_timeout_s": "3",
-            "time_zone": "Mars/Base",
-            "vip_numbers": "+12025550123\nbad",
-            "importance_words": "urgent\ncourt",
-            "billing_rounding": "up",
-            "screening": "on",
-        }
+    form = settings_form(
+        page,
+        ring_timeout_s="3",
+        time_zone="Mars/Base",
+        vip_numbers="+12025550123\nbad",
+        importance_words="urgent\ncourt",
     )
     bad = portal.post("/portal/settings", data=form)
     assert bad.status_code == 422
@@ -204,17 +194,10 @@ def test_settings_form_ringing_shows_the_priority_order_and_each_phones_seconds(
     labels = re.findall(r'<label for="ring_seconds\.([^"]+)">([^<]+)</label>', order)
     assert [device for device, _ in labels] == ["mobile", "102", "101"]  # the mobile first, then as written
     assert "Mobile +12025550111" in labels[0][1] and "Extension 102" in labels[1][1]
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
-    form.update(
-        {
-            "csrf_token": csrf(portal),
-            "billing_rounding": "up",
-            "screening": "on",
-            "ring_strategy": "priority",
-            "ring_seconds.mobile": "12",
-            "ring_seconds.102": "70",
-            "ring_seconds.101": "",
-        }
+    form = settings_form(
+        page,
+        ring_strategy="priority",
+        **{"ring_seconds.mobile": "12", "ring_seconds.102": "70", "ring_seconds.101": ""},
     )
     bad = portal.post("/portal/settings", data=form)
     assert bad.status_code == 422 and 'id="ring_seconds.102-error"' in bad.text
