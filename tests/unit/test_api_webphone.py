@@ -5,11 +5,10 @@ the owner's own numbers, and the phone page may connect to the lab's secure webs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_fixtures import PASSWORD, Owner, alice, ari_ok, assert_error, bob, make_owner, store
+from api_fixtures import PASSWORD, Owner, alice, ari_ok, assert_error, bob, client, make_owner, store
 from fastapi.testclient import TestClient
 
 from api import create_app
@@ -27,12 +26,6 @@ def settings(tmp_path: Path) -> Settings:
         database_url=None,
         lab_https_port=18089,
     )
-
-
-@pytest.fixture
-def client(settings: Settings, store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, store=store, ari_probe=ari_ok), raise_server_exceptions=False) as c:
-        yield c
 
 
 def test_the_password_is_given_once_the_webphone_is_the_owners(client: TestClient, alice: Owner) -> None:
