@@ -13,7 +13,11 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
-from assistant.simcall import SimulatedPhones
+from assistant.simcall import PhoneScript, SimulatedPhones, Step
+
+# The owner hears "Connecting you now" before the caller is put through. Only "connecting" is waited
+# for: the phone's recognizer hears some renditions of the prompt as "Connecting me now".
+CONNECTED_CUE = "connecting"
 
 
 class Mailbox:
@@ -52,6 +56,25 @@ def mailbox(settings):
     box.start()
     yield box
     box.stop()
+
+
+def talking(line: str, **first: object) -> list[Step]:
+    """Say `line` three times, three seconds apart, the first time as `first` says."""
+    return [Step(say=line, **first), Step(say=line, delay_s=3), Step(say=line, delay_s=3)]
+
+
+def takes_the_call(
+    phones: SimulatedPhones, phone: str, says: str = "Hello, this is Alex.", stay_s: float = 20
+) -> None:
+    """Script `phone` to answer after a second, press 1 to take the call and, once put through, say `says`."""
+    phones.script(
+        phone,
+        PhoneScript(
+            answer_after_s=1,
+            steps=[Step(dtmf="1"), *talking(says, after_hearing=CONNECTED_CUE)],
+            stay_s=stay_s,
+        ),
+    )
 
 
 async def connected(phones: SimulatedPhones) -> SimulatedPhones:

@@ -8,15 +8,13 @@ import asyncio
 
 import pytest
 
-from assistant.simcall import PhoneScript, Step
-from tests.e2e.conftest import connected
+from assistant.simcall import Step
+from tests.e2e.conftest import connected, takes_the_call, talking
 from tests.e2e.test_smart_number_screening import (
-    CONNECTED_CUE,
     MESSAGE,
     MOBILE,
     OWNER_MAIL,
     VOICEMAIL_CUE,
-    talking,
     words,
 )
 
@@ -50,14 +48,7 @@ async def test_without_call_waiting_a_second_caller_leaves_a_message_while_the_o
 ):
     service.update_settings(call_waiting=False)
     # The owner accepts the first call and talks for a while.
-    phones.script(
-        MOBILE,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=45,
-        ),
-    )
+    takes_the_call(phones, MOBILE, stay_s=45)
     first = asyncio.create_task(
         caller.call(
             settings.smart_number,

@@ -9,10 +9,10 @@ import itertools
 
 import pytest
 
-from assistant.simcall import PhoneScript, Step
+from assistant.simcall import Step
 from tests.conftest import OWNER_EMAIL, run_cli
-from tests.e2e.conftest import connected
-from tests.e2e.test_smart_number_screening import CONNECTED_CUE, MOBILE, OWNER_MAIL, talking, words
+from tests.e2e.conftest import connected, takes_the_call, talking
+from tests.e2e.test_smart_number_screening import MOBILE, OWNER_MAIL, words
 
 pytestmark = pytest.mark.e2e
 
@@ -53,14 +53,7 @@ async def member(service, mailbox, phones, queue_ids):
     )
     for queue_id in queue_ids.values():
         set_presence(service, queue_id, True)
-    phones.script(
-        MOBILE,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=20,
-        ),
-    )
+    takes_the_call(phones, MOBILE)
     return queue_ids
 
 

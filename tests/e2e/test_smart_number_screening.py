@@ -15,7 +15,7 @@ import pytest
 
 from assistant.domain.billing import talk_seconds
 from assistant.simcall import PhoneScript, Step
-from tests.e2e.conftest import connected, event_time, export_rows_for
+from tests.e2e.conftest import CONNECTED_CUE, connected, event_time, export_rows_for, takes_the_call, talking
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +24,6 @@ DESK = "101"
 DESK_RINGS_AS = "ext101"
 OFFLINE_DESK = "102"
 OWNER_MAIL = "alex@example.com"
-# The owner hears "Connecting you now" before the caller is put through. Only "connecting" is waited
-# for: the phone's recognizer hears some renditions of the prompt as "Connecting me now".
-CONNECTED_CUE = "connecting"
 
 
 @pytest.fixture
@@ -62,11 +59,6 @@ def attachment_of(message: Message) -> bytes:
     return next(
         part.get_payload(decode=True) for part in message.walk() if part.get_content_type() == "audio/wav"
     )
-
-
-def talking(line: str, **first: object) -> list[Step]:
-    """Say `line` three times, three seconds apart, the first time as `first` says."""
-    return [Step(say=line, **first), Step(say=line, delay_s=3), Step(say=line, delay_s=3)]
 
 
 URGENT_CALLER = [
@@ -125,14 +117,7 @@ async def test_important_caller_is_put_through_when_the_mobile_accepts(
 async def test_urgent_caller_who_never_says_urgent_is_put_through(
     service, caller, phones, settings, owner, caller_number
 ):
-    phones.script(
-        MOBILE,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=20,
-        ),
-    )
+    takes_the_call(phones, MOBILE)
     steps = [
         Step(say="This is Maria Garcia."),
         Step(say=URGENT_WITHOUT_THE_WORDS),
@@ -155,14 +140,7 @@ async def test_urgent_caller_who_never_says_urgent_is_put_through(
 async def test_caller_who_gives_no_reason_is_asked_if_it_is_urgent_and_says_yes(
     service, caller, phones, settings, owner, caller_number
 ):
-    phones.script(
-        MOBILE,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=20,
-        ),
-    )
+    takes_the_call(phones, MOBILE)
     # Silent when asked what the call is about: nothing to decide on, so the one question comes.
     steps = [
         Step(say="This is Maria Garcia."),
@@ -203,14 +181,7 @@ async def test_desk_phone_and_mobile_ring_together_and_the_first_to_accept_wins(
     service, caller, phones, settings, owner, caller_number
 ):
     phones.script(MOBILE, PhoneScript(answer_after_s=None))
-    phones.script(
-        DESK_RINGS_AS,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("This is the front desk.", after_hearing=CONNECTED_CUE)],
-            stay_s=10,
-        ),
-    )
+    takes_the_call(phones, DESK_RINGS_AS, says="This is the front desk.", stay_s=10)
 
     result = await caller.call(
         settings.smart_number,
@@ -252,14 +223,7 @@ async def test_unimportant_caller_leaves_a_message_that_is_mailed(
 
 async def test_vip_is_rung_without_questions(service, caller, phones, settings, owner, caller_number):
     service.update_settings(vip_numbers=[caller_number])
-    phones.script(
-        MOBILE,
-        PhoneScript(
-            answer_after_s=1,
-            steps=[Step(dtmf="1"), *talking("Hello, this is Alex.", after_hearing=CONNECTED_CUE)],
-            stay_s=8,
-        ),
-    )
+    takes_the_call(phones, MOBILE, stay_s=8)
 
     result = await caller.call(settings.smart_number, [], caller_number=caller_number, max_call_s=60)
 
