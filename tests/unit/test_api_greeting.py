@@ -8,7 +8,7 @@ import time
 
 import pytest
 import soundfile
-from api_fixtures import Owner, alice, assert_error, client, settings, store
+from api_fixtures import Owner, alice, assert_error, assert_settings_change_refused, client, settings, store
 from fastapi.testclient import TestClient
 
 from assistant.speech.greeting_voice import GreetingVoice
@@ -62,10 +62,7 @@ def test_greeting_settings_are_stored_tidied(client: TestClient, alice: Owner, s
 def test_wrong_greeting_values_are_422_naming_the_field(
     client: TestClient, alice: Owner, change: dict, field: str
 ) -> None:
-    before = client.get("/settings", headers=alice.headers).json()
-    response = client.patch("/settings", headers=alice.headers, json=change)
-    assert field in assert_error(response, 422)
-    assert client.get("/settings", headers=alice.headers).json() == before
+    assert_settings_change_refused(client, alice, change, field)
 
 
 def wav_seconds(response) -> float:

@@ -5,30 +5,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from api_fixtures import PASSWORD, Owner, alice, client, settings, store
+from api_fixtures import alice, client, portal, settings, settings_form, store
 from fastapi.testclient import TestClient
 
 
-@pytest.fixture
-def portal(client: TestClient, alice: Owner) -> TestClient:
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/portal/login",
-        data={"email": alice.email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    return client
-
-
 def form_of(page: str) -> dict[str, str]:
-    form = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', page))
+    form = settings_form(page)
     form.update(re.findall(r'<textarea id="([^"]+)" name="[^"]+" rows="3"\s*[^>]*>([^<]*)</textarea>', page))
-    form["csrf_token"] = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    form["billing_rounding"] = "up"
-    form["screening"] = "on"
     return form
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from api_fixtures import PASSWORD, Owner, alice, client, settings, store  # noqa: F401
+from api_fixtures import Owner, alice, client, portal_login, settings, store  # noqa: F401
 from fastapi.testclient import TestClient
 
 from assistant.store.db import Store
@@ -16,14 +16,7 @@ from assistant.store.virtualization import Virtualizations
 @pytest.fixture
 def portal(client: TestClient, alice: Owner) -> TestClient:  # noqa: F811
     assert client.patch("/settings", json={"extensions": ["101"]}, headers=alice.headers).status_code == 200
-    page = client.get("/portal/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/portal/login",
-        data={"email": alice.email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
+    portal_login(client, alice.email)
     return client
 
 
