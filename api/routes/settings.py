@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from api.auth import Context, CurrentCaller
 from api.context import AppContext
+from api.handlers import field_error
 from api.routes.greeting import render_greetings_soon
 from api.schemas import COMMON_ERRORS, error_responses
 from api.settings_schemas import READ_ONLY, PinChange, SettingsDoc, SettingsPatch
@@ -62,16 +63,9 @@ def save_settings(context: AppContext, owner_id: int, changes: dict[str, Any]) -
         else doc.outbound_passcode_set
     )
     if doc.passcode_destinations and not has_passcode:
-        raise RequestValidationError(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ("body", "passcode_destinations"),
-                    "msg": "Value error, passcode destinations need an outbound passcode: "
-                    "set outbound_passcode",
-                    "input": doc.passcode_destinations,
-                }
-            ]
+        raise field_error(
+            "passcode_destinations",
+            "Value error, passcode destinations need an outbound passcode: set outbound_passcode",
         )
     view = context.owner_settings.update(owner_id, {**doc.model_dump(exclude=set(READ_ONLY)), **pin_change})
     render_greetings_soon(context, view)
