@@ -11,14 +11,14 @@ from assistant.store.usage import MonthlyUsage, OutboundUsage
 def usage_summary(context: AppContext, owner_id: int) -> str:
     """What the owner has used of the monthly limit, and when it starts again."""
     usage = OutboundUsage(context.store).this_month(owner_id)
-    return describe(usage, context.owner_settings.get(owner_id).time_zone) if usage is not None else ""
+    return describe(usage) if usage is not None else ""
 
 
-def describe(usage: MonthlyUsage, time_zone: str) -> str:
+def describe(usage: MonthlyUsage) -> str:
     used = minutes_and_seconds(usage.used_s)
     if usage.limit_minutes is None:
         return f"This month you have talked {used} on calls you placed. There is no limit."
-    resets = usage.resets_at.astimezone(ZoneInfo(time_zone))
+    resets = usage.resets_at.astimezone(ZoneInfo(usage.time_zone))
     left = minutes_and_seconds(usage.remaining_s or 0.0)
     return (
         f"This month: {used} used of {usage.limit_minutes} minutes, {left} left. "

@@ -21,6 +21,7 @@ class MonthlyUsage:
     used_s: float
     month_start: datetime
     resets_at: datetime
+    time_zone: str  # the owner's: the month is theirs
 
     @property
     def remaining_s(self) -> float | None:
@@ -52,4 +53,4 @@ class OutboundUsage:
                     Call.answered_at < end,
                 )
             )
-            return MonthlyUsage(row.monthly_limit_minutes, float(used or 0.0), start, end)
+            return MonthlyUsage(row.monthly_limit_minutes, float(used or 0.0), start, end, row.time_zone)
