@@ -67,7 +67,7 @@ async def _ring_stage(
     tasks = [asyncio.create_task(_offer(leg, decided, who=who, about=about, whisper=whisper)) for leg in legs]
     caller_left = asyncio.ensure_future(call.wait_gone())
     # Every phone of the stage declined, failed or answered without a choice: no use ringing on.
-    legs_over = asyncio.ensure_future(asyncio.wait(tasks)) if tasks else _done()
+    legs_over = asyncio.gather(*tasks, return_exceptions=True)
     try:
         done, _ = await asyncio.wait(
             {decided, caller_left, legs_over}, timeout=stage.seconds, return_when=asyncio.FIRST_COMPLETED
@@ -79,7 +79,6 @@ async def _ring_stage(
         result = decided.result() if decided.done() else RingResult("no-answer")
     finally:
         caller_left.cancel()
-        legs_over.cancel()
         if not decided.done():
             decided.set_result(RingResult("no-answer"))
         winner = decided.result().leg
@@ -91,12 +90,6 @@ async def _ring_stage(
                     await leg.hangup()
         await asyncio.gather(*tasks, return_exceptions=True)
     return result
-
-
-def _done() -> asyncio.Future:
-    future = asyncio.get_running_loop().create_future()
-    future.set_result(None)
-    return future
 
 
 async def _answered_legs_finish(

@@ -170,9 +170,7 @@ class PromptCache:
         if rate != CALL_RATE_HZ:
             mono = soxr.resample(mono, rate, CALL_RATE_HZ)
         audio = np.clip(mono * 32768.0, -32768, 32767).astype("<i2")
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(audio.tobytes())
-        tmp.replace(path)
+        _write_atomically(path, audio.tobytes())
         return path
 
     def media_uri(self, path: Path) -> str:
