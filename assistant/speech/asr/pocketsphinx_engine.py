@@ -370,9 +370,6 @@ class _SilentStream:
     def final(self) -> Hypothesis:
         return no_match()
 
-    def close(self) -> None:
-        pass
-
 
 class PocketSphinxDictationStream:
     """One utterance decoded with the language model."""
