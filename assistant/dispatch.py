@@ -316,6 +316,7 @@ class CallHandler:
             log.warning("queue call %s to %s: no queue has this number", call.info.id, call.info.dialed)
             await call.hangup()
             return
+        placements = await self._placements()  # once for the whole queue, not per member
         members = []
         for user_id, present in queue.members:
             view = await asyncio.to_thread(parts.owners.settings, user_id)
@@ -323,7 +324,7 @@ class CallHandler:
                 continue
             member = owner_profile(view, parts.settings)
             rings = present and not member.do_not_disturb
-            routes = await self._routes(member) if rings else ()
+            routes = await self._routes(member, placements) if rings else ()
             members.append(Member(user_id, present, member.do_not_disturb, routes))
         mailbox = None
         if queue.mailbox_owner_id is not None:
@@ -358,10 +359,17 @@ class CallHandler:
             used_s=self._used_this_month(owner.owner_id),
         )
 
-    async def _routes(self, owner: OwnerProfile) -> tuple[Route, ...]:
-        """The routes that can ring now; a virtualized extension rings the phone of its base."""
+    async def _placements(self) -> dict[str, str]:
+        """Every virtualized extension and the base it is on now."""
         places = self.parts.virtualizations
-        placements = await asyncio.to_thread(places.placements) if places is not None else {}
+        return await asyncio.to_thread(places.placements) if places is not None else {}
+
+    async def _routes(
+        self, owner: OwnerProfile, placements: dict[str, str] | None = None
+    ) -> tuple[Route, ...]:
+        """The routes that can ring now; a virtualized extension rings the phone of its base."""
+        if placements is None:
+            placements = await self._placements()
         endpoints = [
             extension if "/" in extension else f"PJSIP/{extension}"
             for extension in ring_devices(owner.extensions, placements)
