@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from assistant.domain import lockout
 from assistant.domain.credentials import dummy_verify, hash_password, verify_password
@@ -98,13 +99,7 @@ class Virtualizations:
     def placements(self) -> dict[str, str]:
         """Every virtualized extension and the base it is on."""
         with self._store.session() as session:
-            return dict(
-                session.execute(
-                    select(VirtualExtension.extension, VirtualExtension.base).where(
-                        VirtualExtension.base.is_not(None)
-                    )
-                ).all()
-            )
+            return _placements(session)
 
     def has_code(self, extension: str) -> bool:
         with self._store.session() as session:
@@ -155,14 +150,7 @@ class Virtualizations:
         """Move ``extension`` onto ``base``; an extension already there goes home (one per base)."""
         now = utcnow()
         with self._store.write() as session:
-            placed = dict(
-                session.execute(
-                    select(VirtualExtension.extension, VirtualExtension.base)
-                    .where(VirtualExtension.base.is_not(None))
-                    .with_for_update()
-                ).all()
-            )
-            change = move(placed, extension, base)
+            change = move(_placements(session, for_update=True), extension, base)
             if change.sent_home is not None:
                 session.execute(
                     update(VirtualExtension)
@@ -212,6 +200,13 @@ class Virtualizations:
                 .limit(limit)
             )
             return [EventView(r.extension, r.base, r.event, r.by, r.detail, r.at) for r in rows]
+
+
+def _placements(session: Session, *, for_update: bool = False) -> dict[str, str]:
+    query = select(VirtualExtension.extension, VirtualExtension.base).where(
+        VirtualExtension.base.is_not(None)
+    )
+    return dict(session.execute(query.with_for_update() if for_update else query).all())
 
 
 def _event(extension: str, base: str | None, event: str, by: str, detail: str | None, at: datetime):
