@@ -23,7 +23,7 @@ async def desk_call(
     *,
     requested_caller_id: str | None = None,
     owned_numbers: tuple[str, ...] = (),
-    used_s: UsedThisMonth | None = None,
+    used_s: UsedThisMonth,
 ) -> None:
     """Ring `number` while the desk phone hears ringing; put them together when it answers.
 
@@ -35,7 +35,7 @@ async def desk_call(
         log.warning("desk call %s to %r: no owner has this extension", call.info.id, number)
         await call.hangup()
         return
-    clearance = await clear_outbound(call, owner, number, used_s or _nothing_used)
+    clearance = await clear_outbound(call, owner, number, used_s)
     if not clearance.placed:
         await call.hangup()
         return
@@ -67,7 +67,3 @@ async def desk_call(
     if left == "time-up":
         await time_is_up(call, leg)
     await call.hangup()
-
-
-async def _nothing_used() -> float:
-    return 0.0
