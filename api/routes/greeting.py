@@ -6,10 +6,10 @@ from functools import cache
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.exceptions import RequestValidationError
 
 from api.auth import Context, CurrentCaller
 from api.context import AppContext
+from api.handlers import field_error
 from api.schemas import COMMON_ERRORS
 from assistant.domain.greeting import MAX_WELCOME_LEN, check_welcome_text
 from assistant.errors import AssistantError
@@ -72,16 +72,7 @@ def greeting_wav(
         try:
             words = check_welcome_text(text) if text.strip() else None
         except ValueError as exc:
-            raise RequestValidationError(
-                [
-                    {
-                        "type": "value_error",
-                        "loc": ("query", "text"),
-                        "msg": f"Value error, {exc}",
-                        "input": text,
-                    }
-                ]
-            ) from None
+            raise field_error("text", f"Value error, {exc}", where="query") from None
     saved = greeting_voice(view.greeting_voice, view.greeting_rate, view.greeting_pitch)
     chosen = GreetingVoice(
         voice or saved.voice, saved.rate if rate is None else rate, saved.pitch if pitch is None else pitch
