@@ -95,17 +95,6 @@ def events_of(call: dict, kind: str) -> list[dict]:
     return [event for event in call["events"] if event["event"] == kind]
 
 
-def outbound_to(service, number: str, timeout_s: float = 15.0) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        rows = [r for r in service.calls() if r["direction"] == "outbound" and r["number"] == number]
-        if rows and rows[0]["ended_at"]:
-            return rows[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no finished outbound call to {number}")
-        time.sleep(0.2)
-
-
 def talking(line: str) -> list[Step]:
     """A person who answers and says `line` three times, a few seconds apart."""
     return [Step(say=line, delay_s=1.0), Step(say=line, delay_s=3), Step(say=line, delay_s=3)]
@@ -129,7 +118,7 @@ async def test_owner_says_call_maria_garcia_and_is_put_through(service, caller, 
     line_call = line_call_from(service, OWNER_PHONE)
     said = [e["text"] for e in events_of(line_call, "said")]
     assert "Calling Maria Garcia." in said, said
-    placed = outbound_to(service, MARIA)
+    placed = service.outbound_call_to(MARIA)
     assert placed["contact_name"] == "Maria Garcia" and placed["line"] == settings.smart_number
     assert placed["kind"] == "outbound" and placed["answered_at"] is not None
     assert len([r for r in service.calls() if r["number"] == MARIA]) == calls_before + 1
@@ -185,7 +174,7 @@ async def test_ambiguous_name_is_confirmed_and_the_second_one_is_dialed(
     assert len(offered) >= 2, offers[0]["asked"]
     chosen = numbers[offered[1]]
     assert phones.rang == {chosen: 1}, (offered, phones.rang)
-    assert outbound_to(service, chosen)["contact_name"] == offered[1]
+    assert service.outbound_call_to(chosen)["contact_name"] == offered[1]
 
 
 async def test_dial_by_name_on_the_keypad_reaches_maria_garcia(
