@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +24,14 @@ from assistant.config import Settings
 from assistant.speech.espeak import NORMAL_WORDS_PER_MINUTE, espeak_speak
 from assistant.speech.greeting_voice import GreetingVoice
 from assistant.speech.pitch import shift_pitch
-from assistant.speech.tts import CALL_RATE_HZ, PromptCache, Synthesizer, VoiceSettings, split_sentences
+from assistant.speech.tts import (
+    CALL_RATE_HZ,
+    PromptCache,
+    Synthesizer,
+    VoiceSettings,
+    split_sentences,
+    write_atomically,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +91,7 @@ class GreetingRenderer:
             return path
         audio = self.render(text, voice)
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(audio.astype("<i2").tobytes())
-        tmp.replace(path)
+        write_atomically(path, audio.astype("<i2").tobytes())
         self.rendered += 1
         log.info(
             "greeting rendered in %s (rate %d, pitch %d): %s", voice.voice, voice.rate, voice.pitch, path.name

@@ -150,9 +150,9 @@ class PromptCache:
         if kept is None or not kept.exists():
             audio = self.synthesizer.synthesize(text).astype("<i2").tobytes()
             if kept is None:
-                _write_atomically(path, audio)
+                write_atomically(path, audio)
                 return path
-            _write_atomically(kept, audio)
+            write_atomically(kept, audio)
         _place(kept, path)
         return path
 
@@ -170,7 +170,7 @@ class PromptCache:
         if rate != CALL_RATE_HZ:
             mono = soxr.resample(mono, rate, CALL_RATE_HZ)
         audio = np.clip(mono * 32768.0, -32768, 32767).astype("<i2")
-        _write_atomically(path, audio.tobytes())
+        write_atomically(path, audio.tobytes())
         return path
 
     def media_uri(self, path: Path) -> str:
@@ -186,7 +186,8 @@ class PromptCache:
         return await asyncio.to_thread(self.ensure, text)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader (Asterisk) sees either no file or the whole file."""
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
