@@ -77,6 +77,8 @@ def word_key(word: str) -> str:
             break
     for pattern, replacement in _RULES:
         word = pattern.sub(replacement, word)
+    if not word:  # "h", "w": letters with no sound of their own
+        return ""
     key = word[0].upper() if word[0] not in "aeiou" else "A"
     for char in word[1:]:
         if char in "aeiou":

@@ -56,6 +56,11 @@ def test_different_names_have_different_keys(one: str, other: str) -> None:
     assert phonetic_key(one) != phonetic_key(other)
 
 
+@pytest.mark.parametrize("heard", ["h", "w", "wh", "H. Smith", "W Wright"])
+def test_a_letter_with_no_sound_of_its_own_is_no_part_of_the_key(heard: str) -> None:
+    assert phonetic_key(heard) == phonetic_key(heard.replace("H.", "").replace("W ", ""))
+
+
 def test_similarity_counts_sound_as_much_as_spelling() -> None:
     assert similarity("jon smyth", "john smith") > 0.9
     assert similarity("john smith", "john smith") == 1.0
