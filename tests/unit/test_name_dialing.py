@@ -27,12 +27,16 @@ from assistant.speech.asr.whisper_engine import WhisperEngine
 from assistant.speech.g711 import telephone_line
 from assistant.speech.name_dialing import (
     DICTATED,
+    HINTED,
+    HINTED_NAMES,
     CommandRecognizer,
     CommandStream,
     combine,
+    hinted_text,
     load_commands,
     load_confirm_answers,
     split_heard,
+    with_hinted,
 )
 
 NAMEDIAL = Path(__file__).resolve().parents[2] / "audio-fixtures" / "namedial"
@@ -581,6 +585,74 @@ def test_interpreting_with_the_dictated_text(
             assert person in names(command.match.candidates), command
     if grammar == "call paula at mobile":  # the nickname dictation heard is offered beside the grammar's
         assert {"Paula Aguilar", "Francisco Torres"} <= set(names(command.match.ranked[:3]))
+
+
+# --- the third opinion: dictation expecting the names the first two point to ------------------
+
+
+def test_told_the_names_to_expect_whisper_writes_a_name_it_missed(whisper: WhisperEngine) -> None:
+    audio = read_wav(NAMEDIAL / "dev" / "0105.wav")  # "Call Vikram Gupta.", Piper, noisy phone line
+    assert "vikram" not in whisper.transcribe(audio).text.lower()
+    expecting = whisper.transcribe_expecting(audio, "Thomas Carter, Vikram Gupta, Grace Mitchell")
+    assert "vikram gupta" in expecting.text.lower(), expecting
+    assert whisper.transcribe_expecting(np.zeros(800, dtype=np.int16), "Vikram Gupta") == no_match()
+
+
+def test_the_combined_stream_dictates_again_expecting_the_names_the_first_two_point_to(
+    seconded: CommandRecognizer,
+) -> None:
+    _, heard = run_stream(seconded.stream(), read_wav(NAMEDIAL / "dev" / "0031.wav"))
+    # "I'd like to call Kwame Mensah.": Whisper alone writes "Queen Mensa"
+    assert "kwame mensah" in hinted_text(heard).lower(), heard
+    assert all(not text.startswith(HINTED) for text, _ in split_heard(heard)[0].alternatives)
+    command = seconded.interpret(heard)
+    assert command.action == "call-name" and names(command.match.candidates)[0] == "Kwame Mensah"
+
+
+def test_the_names_expected_are_the_best_few_for_what_the_first_two_heard(
+    recognizer: CommandRecognizer,
+) -> None:
+    expected = recognizer.expected_names(
+        combine(Hypothesis("call dad", 0.99), Hypothesis("Call the grand good.", 0.4))
+    )
+    assert 1 < len(expected) <= HINTED_NAMES and len(set(expected)) == len(expected)
+    assert all(recognizer.phonebook.person(name) is not None for name in expected)
+    assert (
+        recognizer.expected_names(
+            combine(Hypothesis("play my messages", 0.9), Hypothesis("Play my messages.", 0.4))
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize("grammar", ["call thomas carter", ""])
+def test_the_name_dictated_expecting_names_ranks_first_but_is_only_offered(
+    recognizer: CommandRecognizer, grammar: str
+) -> None:
+    heard = combine(Hypothesis(grammar, 0.99 if grammar else 0.0), Hypothesis("Call the grand good.", 0.4))
+    command = recognizer.interpret(with_hinted(heard, Hypothesis("Call Vikram Gupta.", 0.6)))
+    assert command.action == "call-name" and command.match.kind == "confirm", command
+    assert names(command.match.candidates)[0] == "Vikram Gupta"
+    assert with_hinted(heard, no_match()) == heard
+
+
+def test_a_failing_dictation_expecting_names_leaves_the_first_two_opinions(
+    engine: PocketSphinxEngine, recognizer: CommandRecognizer, whisper: WhisperEngine
+) -> None:
+    class Unhintable:
+        name = "whisper"
+        transcribe = staticmethod(whisper.transcribe)
+
+        def transcribe_expecting(self, audio: np.ndarray, words: str) -> Hypothesis:
+            raise RuntimeError("out of memory")
+
+        def stream(self) -> BufferedStream:
+            return BufferedStream(self.transcribe)
+
+    stream = CommandStream(engine.stream(recognizer.grammar), Unhintable(), lambda heard: ["Maria Garcia"])
+    _, heard = run_stream(stream, read_wav(NAMEDIAL / "call001.wav"))
+    assert heard.text == "call maria garcia" and hinted_text(heard) == ""
+    assert any(text.startswith(DICTATED) for text, _ in heard.alternatives)
 
 
 def test_each_command_turn_is_logged_in_one_line_with_both_opinions(

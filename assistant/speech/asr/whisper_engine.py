@@ -9,7 +9,11 @@ stayed where it was with 30 s windows, at about a quarter of the CPU (docs/PERFO
 Longer audio (a voicemail) goes through faster-whisper's own 30 s windows.
 
 Whisper decodes whole utterances, so its stream buffers what it is fed and decodes at
-``final``. Confidence is the mean token probability, lowered by Whisper's own estimate that
+``final``. :meth:`WhisperEngine.transcribe_expecting` decodes with words the speaker probably
+said (the names of a phonebook) given to the model as the text before the utterance, Whisper's
+own way of taking context: it then writes a name it hears the way the book spells it, and hears
+names it would otherwise turn into common words ("Call Vikram Gupta." for "Call the grand
+good."). Confidence is the mean token probability, lowered by Whisper's own estimate that
 there was no speech at all. The model is shared: ``workers`` decodes run side by side and
 further ones queue.
 """
@@ -35,6 +39,7 @@ FRAMES_PER_S = 100  # feature frames (10 ms hop)
 MAX_TOKENS = 448
 TOKENS_PER_S = 8  # a generous ceiling on the tokens of speech, against runaway repetition
 MIN_TOKENS = 40
+MAX_CONTEXT_TOKENS = 223  # Whisper's limit on the text before an utterance
 
 
 def bundled_model_path() -> Path:
@@ -100,22 +105,36 @@ class WhisperEngine:
             return no_match()
         if samples.size / SAMPLE_RATE_HZ > WINDOW_S - TAIL_S:
             return self._transcribe_long(samples)
-        return self._transcribe_window(samples)
+        return self._transcribe_window(samples, self._prompt)
 
-    def _transcribe_window(self, samples: np.ndarray) -> Hypothesis:
+    def transcribe_expecting(self, audio: np.ndarray, words: str) -> Hypothesis:
+        """Transcribe a short utterance (a command) that probably contains some of `words`.
+
+        Args:
+            audio: mono samples at 16 kHz, int16 or float32, shorter than a window.
+            words: the context ("Maria Garcia, Jon Smyth, ..."), cut to Whisper's limit.
+        """
+        samples = as_float32(audio)
+        if samples.size < SAMPLE_RATE_HZ * MIN_AUDIO_S or samples.size / SAMPLE_RATE_HZ > WINDOW_S - TAIL_S:
+            return no_match()
+        context = self._tokenizer.encode(" " + words.strip())[-MAX_CONTEXT_TOKENS:]
+        return self._transcribe_window(samples, [self._tokenizer.sot_prev, *context, *self._prompt])
+
+    def _transcribe_window(self, samples: np.ndarray, prompt: list[int]) -> Hypothesis:
         features = self._model.feature_extractor(samples)
         frames = features.shape[-1]
         window = np.zeros((1, features.shape[0], window_frames(frames, self.min_window_s)), dtype=np.float32)
         window[0, :, :frames] = features[:, : window.shape[-1]]
         model = self._model.model
         encoded = model.encode(self._storage.from_array(window), to_cpu=False)
+        speech_tokens = MIN_TOKENS + int(frames / FRAMES_PER_S * TOKENS_PER_S)
         result = model.generate(
             encoded,
-            [self._prompt],
+            [prompt],
             beam_size=1,
             return_scores=True,
             return_no_speech_prob=True,
-            max_length=min(MAX_TOKENS, MIN_TOKENS + int(frames / FRAMES_PER_S * TOKENS_PER_S)),
+            max_length=min(MAX_TOKENS, len(prompt) + speech_tokens),
         )[0]
         tokens = [token for token in result.sequences_ids[0] if token < self._tokenizer.eot]
         text = self._tokenizer.decode(tokens).strip()
