@@ -71,6 +71,10 @@ CALM_PHRASES = (
 URGENT_FROM = 0.6
 ROUTINE_BELOW = 0.3
 OWNER_WORD_ROUTINE_BELOW = 0.15
+# Below this confidence of the recognizer in what it heard, the words are too likely to be others
+# than the caller's for the classifier to decide alone: the caller is asked. The smallest value
+# that met the targets on the dev screening set (docs/decisions/0009-importance-classifier.md).
+HEARD_SURE_FROM = 0.4
 WORD_MATCH_SCORE = 86
 
 
@@ -102,8 +106,14 @@ def decide_importance(
     pressed_urgent: bool = False,
     importance_words: tuple[str, ...] = DEFAULT_IMPORTANCE_WORDS,
     model: UrgencyModel | None = None,
+    heard_confidence: float = 1.0,
 ) -> Decision:
-    """Decide importance; the reason names the signal that decided it."""
+    """Decide importance; the reason names the signal that decided it.
+
+    `heard_confidence` is the recognizer's confidence in `transcript` (1.0 for written text):
+    below ``HEARD_SURE_FROM`` a decision of the classifier alone is not taken but asked, with
+    the classifier's guess as the answer if the caller gives none.
+    """
     if is_listed(caller_number, blocked_numbers):
         return Decision(False, "blocked number")
     if is_listed(caller_number, vip_numbers):
@@ -125,6 +135,11 @@ def decide_importance(
         return Decision(True, f'said "{keyword}"')
     if keyword:
         return Decision(False, f'said "{keyword}" but sounds routine (p={urgency:.2f})', ask=True)
+    if heard_confidence < HEARD_SURE_FROM:
+        guess = urgency >= URGENT_FROM
+        return Decision(
+            guess, f"unsure of the words (heard {heard_confidence:.2f}, p={urgency:.2f})", ask=True
+        )
     if urgency >= URGENT_FROM:
         return Decision(True, f"sounds urgent (p={urgency:.2f})")
     if urgency >= ROUTINE_BELOW:

@@ -26,7 +26,7 @@ from assistant.domain.importance import decide_importance
 from assistant.errors import AssistantError
 from assistant.eval.cases import jsonl_entries
 from assistant.speech.asr.base import as_int16
-from assistant.speech.asr.evaluate import recognize_as_a_call
+from assistant.speech.asr.evaluate import hear_as_a_call
 from assistant.speech.audio import load_16k
 from assistant.speech.g711 import telephone_line
 
@@ -104,8 +104,10 @@ def run_eval_screening(
     unanswered = []
     asked = 0
     for case in cases:
-        transcript = case.text if engine is None else hear(engine, case, cases_file, telephony)
-        decision = decide_importance(transcript)
+        transcript, confidence = (
+            (case.text, 1.0) if engine is None else hear(engine, case, cases_file, telephony)
+        )
+        decision = decide_importance(transcript, heard_confidence=confidence)
         decided = case.important if decision.ask else decision.important
         asked += decision.ask
         pairs.append((case.important, decided))
@@ -123,12 +125,12 @@ def run_eval_screening(
     return scores
 
 
-def hear(engine, case: ScreeningCase, cases_file: Path, telephony: bool) -> str:
-    """What the dictation engine makes of the case's audio, fed as a call feeds it."""
+def hear(engine, case: ScreeningCase, cases_file: Path, telephony: bool) -> tuple[str, float]:
+    """What the dictation engine makes of the case's audio, fed as a call feeds it, and its confidence."""
     try:
         audio = as_int16(load_16k(case.audio_path))
     except (soundfile.LibsndfileError, RuntimeError, ValueError) as exc:
         message = f"{cases_file}, line {case.line}: cannot read audio: {exc}"
         raise AssistantError("eval-cases", message) from exc
-    transcript, _ = recognize_as_a_call(engine, telephone_line(audio) if telephony else audio)
-    return transcript
+    heard = hear_as_a_call(engine, telephone_line(audio) if telephony else audio)
+    return heard.text, heard.confidence

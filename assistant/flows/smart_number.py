@@ -27,6 +27,7 @@ OwnerTalking = Callable[[], bool]
 class Screening:
     name: str = ""
     reason: str = ""
+    reason_confidence: float = 1.0  # the recognizer's, in `reason`
 
 
 async def smart_number(
@@ -99,7 +100,7 @@ async def screen(call: Call, owner: OwnerProfile, caller: Caller) -> Screening:
     await call.say_greeting(welcome(call.prompts, owner.name, owner.welcome_text, voice_of(owner)))
     name = await call.ask("screening.ask_name", FreeSpeech(), reprompts=1)
     reason = await call.ask("screening.ask_reason", FreeSpeech(), reprompts=1)
-    return Screening(name_from_answer(name.text) or caller.contact_name or "", reason.text)
+    return Screening(name_from_answer(name.text) or caller.contact_name or "", reason.text, reason.confidence)
 
 
 async def decide(call: Call, owner: OwnerProfile, caller: Caller, heard: Screening) -> Decision:
@@ -110,6 +111,7 @@ async def decide(call: Call, owner: OwnerProfile, caller: Caller, heard: Screeni
         vip_numbers=owner.vip_numbers,
         contact_important=caller.important_contact,
         importance_words=owner.importance_words,
+        heard_confidence=heard.reason_confidence,
     )
     if not decision.ask:
         return decision

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from assistant.domain.importance import ROUTINE_BELOW, URGENT_FROM, decide_importance
+from assistant.domain.importance import HEARD_SURE_FROM, ROUTINE_BELOW, URGENT_FROM, decide_importance
 from assistant.domain.urgency.classifier import UrgencyModel
 from assistant.domain.urgency.features import BUCKETS
 
@@ -71,6 +71,24 @@ def test_unsure_classifier_asks(urgency):
     decision = decide_importance("the buyer might walk", model=sure(urgency))
     assert (decision.important, decision.ask) == (False, True)
     assert decision.reason.startswith("unsure")
+
+
+@pytest.mark.parametrize("urgency", [0.05, 0.95])
+def test_words_heard_unsurely_are_not_left_to_the_classifier_alone(urgency):
+    reason = "we are having a very long belief and really good movement"  # what a recognizer made of it
+    unsure = decide_importance(reason, model=sure(urgency), heard_confidence=HEARD_SURE_FROM - 0.01)
+    assert unsure.ask and unsure.reason.startswith("unsure of the words")
+    assert unsure.important == (urgency >= URGENT_FROM)  # the guess, if the caller does not answer
+    heard_well = decide_importance(reason, model=sure(urgency), heard_confidence=HEARD_SURE_FROM)
+    assert not heard_well.ask and heard_well.important == (urgency >= URGENT_FROM)
+
+
+def test_words_that_say_it_decide_however_unsurely_they_were_heard():
+    assert decide_importance("it's urgent, call me", model=sure(0.05), heard_confidence=0.1).important
+    vip = decide_importance(
+        "uh", model=sure(0.05), caller_number="+15551234", vip_numbers=("+15551234",), heard_confidence=0.1
+    )
+    assert (vip.important, vip.ask) == (True, False)
 
 
 def test_owner_word_in_a_clearly_routine_reason_asks():

@@ -30,7 +30,7 @@ import soundfile
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.speech.asr.base import SAMPLE_RATE_HZ, DictationEngine, as_int16
+from assistant.speech.asr.base import SAMPLE_RATE_HZ, DictationEngine, Hypothesis, as_int16
 from assistant.speech.audio import load_16k
 from assistant.speech.g711 import telephone_line
 from assistant.speech.wer import WordErrors, word_errors
@@ -158,14 +158,19 @@ def load_cases(cases_file: Path) -> list[Case]:
     return cases
 
 
-def recognize_as_a_call(engine: DictationEngine, audio: np.ndarray) -> tuple[str, float]:
-    """Feed `audio` to a fresh stream in 20 ms chunks, then final; return the text and the compute time."""
+def hear_as_a_call(engine: DictationEngine, audio: np.ndarray) -> Hypothesis:
+    """Feed `audio` to a fresh stream in 20 ms chunks, then final; return what it heard."""
     chunk = int(SAMPLE_RATE_HZ * CHUNK_S)
-    started = time.perf_counter()
     stream = engine.stream()
     for start in range(0, audio.size, chunk):
         stream.feed(audio[start : start + chunk])
-    text = stream.final().text
+    return stream.final()
+
+
+def recognize_as_a_call(engine: DictationEngine, audio: np.ndarray) -> tuple[str, float]:
+    """:func:`hear_as_a_call`'s text, and the compute time."""
+    started = time.perf_counter()
+    text = hear_as_a_call(engine, audio).text
     return text, time.perf_counter() - started
 
 
