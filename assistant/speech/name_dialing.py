@@ -110,6 +110,9 @@ MAX_SPAN_WORDS = 4
 MAX_SPANNED_WORDS = 9
 UNCARRIED_SCORE = 0.8  # a guess without a carrier must fit someone this well
 DIGIT_RUN = re.compile(r"\+?\d[\d\s().,-]*\d")
+# Words a dictation writes for a digit it heard ("Call for one five five ..."), read as that digit
+# in a run of digits when the sentence reads no other way.
+DIGIT_HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one", "ate": "eight"}
 COMMAND_SIMILARITY = 85
 FUSED_KEPT = 40
 GRAMMAR_WEIGHT = 1.0  # a person's score: the weighted mean of their fit on the three sides
@@ -318,6 +321,23 @@ class _Reading:
     others: tuple[str, ...] = ()  # other runs of words of a dictated sentence that may be the name
     exact: bool = True  # read with the grammar's own phrases (not guessed from a dictated sentence)
     carried: bool = True  # a guess that starts with (what sounds like) a carrier
+
+
+def spell_digit_homophones(spoken: str) -> str:
+    """`spoken` with the :data:`DIGIT_HOMOPHONES` in runs of at least ``MIN_DIGITS`` digit words
+    spelled as the digits ("call for one five five five" -> "call four one five five five")."""
+    words = spoken.split()
+    spelled = list(words)
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and (words[end] in DIGIT_WORDS or words[end] in DIGIT_HOMOPHONES):
+            end += 1
+        digits = sum(word in DIGIT_WORDS for word in words[start:end])
+        if end - start >= MIN_DIGITS and digits >= MIN_DIGITS - 1:
+            spelled[start:end] = [DIGIT_HOMOPHONES.get(word, word) for word in words[start:end]]
+        start = max(end, start + 1)
+    return " ".join(spelled)
 
 
 @dataclass(frozen=True)
@@ -783,9 +803,10 @@ class CommandRecognizer:
         spoken = normalize(spelled, keep_apostrophes=True)
         if not spoken:
             return None
-        reading = self._read(spoken)
-        if reading is not None and (reading.name is None or reading.name in self._forms):
-            return reading
+        for text in dict.fromkeys((spoken, spell_digit_homophones(spoken))):
+            reading = self._read(text)
+            if reading is not None and (reading.name is None or reading.name in self._forms):
+                return reading
         cores = self._cores(spoken)
         core = min(cores, key=len) if cores else ""
         if not core:

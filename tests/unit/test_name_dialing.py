@@ -35,6 +35,7 @@ from assistant.speech.name_dialing import (
     hinted_text,
     load_commands,
     load_confirm_answers,
+    spell_digit_homophones,
     split_heard,
     with_hinted,
 )
@@ -585,6 +586,28 @@ def test_interpreting_with_the_dictated_text(
             assert person in names(command.match.candidates), command
     if grammar == "call paula at mobile":  # the nickname dictation heard is offered beside the grammar's
         assert {"Paula Aguilar", "Francisco Torres"} <= set(names(command.match.ranked[:3]))
+
+
+@pytest.mark.parametrize(
+    ("dictated", "number"),
+    [
+        ("Call for one five five five five eight seven five two.", "4155558752"),
+        ("Call to zero two five five five zero one seven five.", "2025550175"),
+        ("Dial two zero two five five five won four seven.", "202555147"),
+        ("Dial 202-555-0147.", "2025550147"),  # read as written: no homophone to respell
+    ],
+)
+def test_a_dictated_number_with_words_that_sound_like_digits(
+    recognizer: CommandRecognizer, dictated: str, number: str
+) -> None:
+    command = recognizer.interpret(combine(no_match(), Hypothesis(dictated, 0.5)))
+    assert (command.action, command.number, command.ask_first) == ("call-number", number, True), command
+
+
+def test_only_runs_of_digits_are_respelled() -> None:
+    assert spell_digit_homophones("call sarah for one minute") == "call sarah for one minute"
+    assert spell_digit_homophones("talk to to to to") == "talk to to to to"
+    assert spell_digit_homophones("call for one five five five") == "call four one five five five"
 
 
 # --- the third opinion: dictation expecting the names the first two point to ------------------
