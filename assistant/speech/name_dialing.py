@@ -23,7 +23,10 @@ phone line this took top3 from 0.875 to 0.945 and the people dialed without aski
 not meant from 2 in 200 to none. The price is latency: Whisper takes about 0.85 s per command
 on this project's machine, of which about 0.3 s is hidden in the endpointer's trailing
 silence, so a command is understood about 0.5 s later than with the grammar alone
-(docs/PERFORMANCE.md, bench/namedial_bench.py).
+(docs/PERFORMANCE.md, bench/namedial_bench.py). A third opinion is Whisper again, told the names
+of the people the first two point to (:meth:`CommandRecognizer.expected_names`): it then writes
+names it turned into common words before ("Call Vikram Gupta" for "Call the grand good."). It
+counts twice in a person's score, and never makes a call "sure" (docs/decisions/0016).
 
 With an engine that takes structured grammars (PocketSphinx, ``compile_rules``) the grammar is
 ``<command>`` with the command phrases referring to a ``<name>`` rule of every spoken form of
@@ -456,7 +459,7 @@ class CommandStream:
 
     When the engine can be told what to expect (``transcribe_expecting``) and `expected_names`
     names some people for what the two heard, the utterance is dictated once more, expecting
-    those names (:func:`with_hinted`): about 0.1 s more on this project's machine.
+    those names (:func:`with_hinted`): about 0.2 s more on this project's machine.
 
     Args:
         grammar: the grammar engine's stream of the command grammar.
