@@ -152,9 +152,13 @@ async def test_the_voicemail_greeting_speaks_in_the_owner_voice_too(
 
     result = await caller.call(settings.smart_number, [], caller_number=caller_number, hangup_after_s=10)
 
-    text = heard_text(result)  # the synthetic voice is heard well enough: "leave my message for ..."
-    assert "message for alex morgan" in text and "after the tone" in text, text
+    # The caller's ears (Whisper) hear the synthetic voice well enough for its first words ("leave a
+    # message for ..."), not always for the rest ("after the tone" once came out "after not all");
+    # that the greeting was said to its end is in the call's record.
+    text = heard_text(result)
+    assert "message for alex morgan" in text, text
     row = await asyncio.to_thread(service.call_from, caller_number)
     said = [event for event in row["events"] if event["event"] == "said"]
     assert said[0]["prompt"] == "voicemail.greeting", said
+    assert "after the tone" in said[0]["text"].lower(), said
     assert said[0]["voice"] == {"voice": "espeak-female", "rate": 4, "pitch": 5}
