@@ -873,7 +873,7 @@ class CommandRecognizer:
         if reading is None:
             return Command("unknown", confidence=heard.confidence if text else 0.0, text=text)
         if reading.action == "call-name":
-            names = self._grammar_names(heard) or [("", heard.confidence)]
+            names = self._grammar_names(reading, heard) or [("", heard.confidence)]
             match = decide(self.matcher.rank(names), heard.confidence)
             return Command("call-name", match, reading.label, confidence=heard.confidence, text=text)
         unsure = reading.action == "call-number" and heard.confidence < SURE_CONFIDENCE
@@ -889,17 +889,15 @@ class CommandRecognizer:
         when neither heard a call to a name.
         """
         heard, dictated = split_heard(hypothesis)
-        grammar_names, dictated_names = self._grammar_names(heard), []
+        text = normalize(heard.text, keep_apostrophes=True)
+        grammar = self._read(text) if text else None
         spoken = self._read_dictated(dictated[0]) if dictated is not None else None
-        if spoken is not None and spoken.action == "call-name" and spoken.name:
-            dictated_names = [(spoken.name, 1.0)] + [(other, SPAN_WEIGHT) for other in spoken.others]
-        names = grammar_names + dictated_names
+        names = self._grammar_names(grammar, heard) + self._dictated_names(spoken)
         return [c.person.name for c in self.matcher.rank(names, HINTED_NAMES)] if names else []
 
-    def _grammar_names(self, heard: Hypothesis) -> list[tuple[str, float]]:
-        """The name the grammar heard in a call to a name, then those of its alternatives; [] if none."""
-        text = normalize(heard.text, keep_apostrophes=True)
-        reading = self._read(text) if text else None
+    def _grammar_names(self, reading: _Reading | None, heard: Hypothesis) -> list[tuple[str, float]]:
+        """The name of the grammar's call to a name (`reading` of `heard`), then those of its
+        alternatives; [] if it heard none."""
         if reading is None or reading.action != "call-name" or not reading.name:
             return []
         return [(reading.name, heard.confidence)] + self._alternative_names(heard)
@@ -954,7 +952,7 @@ class CommandRecognizer:
             )
         if reading.action != "call-name":
             return Command(reading.action, confidence=confidence, text=shown)
-        grammar_names = self._grammar_names(heard) if grammar is not None else []
+        grammar_names = self._grammar_names(grammar, heard)
         dictated_names = self._dictated_names(spoken)
         hinted_names = self._dictated_names(self._read_dictated(hinted)) if hinted else []
         grammar_ranked = self.matcher.rank(grammar_names, FUSED_KEPT) if grammar_names else []
@@ -967,9 +965,8 @@ class CommandRecognizer:
                 _Side(hinted_names, hinted_ranked, HINTED_WEIGHT),
             ]
         )
-        people = [c.person for c in ranked]
-        fits = self.matcher.score(dictated_names, people) if dictated_names and people else []
-        support = {id(c.person): c.score for c in fits}
+        fits = self.matcher.score(dictated_names, [c.person for c in ranked[:1]]) if dictated_names else []
+        support = fits[0].score if fits else 0.0  # how well the dictated name fits the best person
         match = decide(ranked, heard.confidence if grammar_names else 1.0)
         if use_dictation and not reading.exact and not reading.carried:
             if not ranked or ranked[0].score < UNCARRIED_SCORE:  # "What's the weather like tomorrow?"
@@ -979,7 +976,7 @@ class CommandRecognizer:
             verdict is not None
             and verdict.kind == "sure"
             and ranked[0].person is verdict.candidates[0].person
-            and support.get(id(ranked[0].person), 0.0) >= SUPPORT_SCORE
+            and support >= SUPPORT_SCORE
         ):
             match = Match("sure", ranked[:1], match.ranked, confidence)
         elif match.kind != "none":
