@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     asr.add_argument("--cases", type=Path, required=True, help='JSONL: {"audio": "x.wav", "text": "..."}')
     asr.add_argument("--engine", choices=["auto", "whisper", "pocketsphinx", "vosk"])
     asr.add_argument("--telephony", action="store_true", help="pass the audio through 8 kHz mu-law first")
+    asr.add_argument(
+        "--recordings",
+        action="store_true",
+        help="transcribe each case whole, as a voicemail is, instead of as a live turn",
+    )
     asr.set_defaults(run=cmd_eval_asr)
     screening = kinds.add_parser("screening", help="precision and recall of the importance decision")
     screening.add_argument(
@@ -126,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_eval_asr(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.speech.asr.evaluate import run_eval_asr
 
-    run_eval_asr(settings, args.cases, args.engine, args.telephony)
+    run_eval_asr(settings, args.cases, args.engine, args.telephony, recordings=args.recordings)
     return 0
 
 

@@ -26,6 +26,7 @@ from assistant.missed_calls import MissedCallMailer
 from assistant.office import Recognizers
 from assistant.pbx import lab
 from assistant.prompts import Prompts
+from assistant.speech.asr.base import transcribe_recording
 from assistant.speech.asr.select import dictation_engine, grammar_engine
 from assistant.speech.greeting_audio import build_greeting_renderer
 from assistant.speech.tts import build_prompt_cache, split_sentences
@@ -104,7 +105,7 @@ class Service:
             settings.voicemail_dir,
             VoicemailStore(store, settings.voicemail_dir),
             sender.outbox,
-            lambda audio: speech.dictation.transcribe(audio).text,
+            lambda audio: transcribe_recording(speech.dictation, audio).text,
             sender.wake.set,
             settings.mail_from,
         )

@@ -79,6 +79,7 @@ from assistant.speech.asr.base import (
     RecognitionStream,
     as_int16,
     no_match,
+    quickest,
 )
 from assistant.speech.endpointing import FRAME_MS, RATE_HZ, Endpointer
 from assistant.speech.expect import DIGIT_WORDS
@@ -566,7 +567,8 @@ class CommandRecognizer:
         commands: the command set; grammars/assistant_commands.toml if None.
         answers: the confirmation answers; grammars/confirm_choice.toml if None.
         dictation: a dictation engine (``select.dictation_engine``) for a second opinion on
-            every command (:meth:`stream`), or None for the grammar alone.
+            every command (:meth:`stream`), or None for the grammar alone; it decodes the
+            quickest way it can (:func:`~assistant.speech.asr.base.quickest`).
     """
 
     def __init__(
@@ -578,7 +580,7 @@ class CommandRecognizer:
         dictation: DictationEngine | None = None,
     ) -> None:
         self.engine = engine
-        self.dictation = dictation
+        self.dictation = quickest(dictation) if dictation is not None else None
         self.phonebook = phonebook
         self.matcher = NameMatcher(phonebook)
         self.commands = commands or load_commands()

@@ -88,6 +88,32 @@ def test_with_a_real_engine(subset: Path) -> None:
     assert wer <= 0.2
 
 
+def test_recordings_are_transcribed_whole_by_the_careful_decode(subset: Path) -> None:
+    class CarefulEngine(ScriptedEngine):
+        def __init__(self, answers: list[str]) -> None:
+            super().__init__(answers)
+            self.recordings: list[int] = []
+
+        def transcribe_recording(self, audio) -> Hypothesis:
+            self.recordings.append(audio.size)
+            return self.transcribe(audio)
+
+    careful = CarefulEngine(["Yes.", "put them through", "x"])
+    evaluate_asr(subset, careful, telephony=False, out=io.StringIO(), recordings=True)
+    assert len(careful.recordings) == 3 and min(careful.recordings) > 320 and careful.chunk_sizes == []
+
+    plain = ScriptedEngine(["Yes.", "put them through", "x"])
+    report = evaluate_asr(subset, plain, telephony=False, out=io.StringIO(), recordings=True)
+    assert plain.chunk_sizes == [] and report.results[1].hypothesis == "put them through"
+
+
+def test_recordings_with_a_real_engine(subset: Path) -> None:
+    out = io.StringIO()
+    wer = run_eval_asr(Settings(), subset, "whisper", telephony=True, out=out, recordings=True)
+    assert out.getvalue().splitlines()[-1] == f"wer={wer:.3f} n=3"
+    assert wer <= 0.2
+
+
 @pytest.mark.parametrize(
     ("content", "problem"),
     [

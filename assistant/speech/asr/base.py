@@ -162,6 +162,22 @@ class DictationEngine(Protocol):
         ...
 
 
+def quickest(engine: DictationEngine) -> DictationEngine:
+    """The engine decoding the quickest way it can (Whisper: greedily), where it has a choice.
+
+    For the dictation's second opinion on a command, which a wider beam did not make better
+    (docs/PERFORMANCE.md, name dialing).
+    """
+    greedy = getattr(engine, "greedy", None)
+    return greedy() if callable(greedy) else engine
+
+
+def transcribe_recording(engine: DictationEngine, audio: np.ndarray) -> Hypothesis:
+    """A whole recording (a voicemail) written down: the engine's careful decode where it has one."""
+    careful = getattr(engine, "transcribe_recording", None)
+    return careful(audio) if callable(careful) else engine.transcribe(audio)
+
+
 def as_int16(audio: np.ndarray) -> np.ndarray:
     """Samples as contiguous int16; float input is taken to be in -1.0..1.0."""
     if audio.dtype == np.int16:

@@ -30,7 +30,13 @@ import soundfile
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.speech.asr.base import SAMPLE_RATE_HZ, DictationEngine, Hypothesis, as_int16
+from assistant.speech.asr.base import (
+    SAMPLE_RATE_HZ,
+    DictationEngine,
+    Hypothesis,
+    as_int16,
+    transcribe_recording,
+)
 from assistant.speech.audio import load_16k
 from assistant.speech.g711 import telephone_line
 from assistant.speech.wer import WordErrors, word_errors
@@ -174,14 +180,26 @@ def recognize_as_a_call(engine: DictationEngine, audio: np.ndarray) -> tuple[str
     return text, time.perf_counter() - started
 
 
+def recognize_as_a_recording(engine: DictationEngine, audio: np.ndarray) -> tuple[str, float]:
+    """The text of `audio` transcribed whole, as a voicemail is, and the compute time."""
+    started = time.perf_counter()
+    text = transcribe_recording(engine, audio).text
+    return text, time.perf_counter() - started
+
+
 def evaluate_cases(
-    cases: list[Case], engine: DictationEngine, telephony: bool, out: TextIO | None = None
+    cases: list[Case],
+    engine: DictationEngine,
+    telephony: bool,
+    out: TextIO | None = None,
+    recordings: bool = False,
 ) -> AsrReport:
     """Run `engine` on loaded cases and score it (see :func:`evaluate_asr`)."""
     report = AsrReport(engine=engine.name, telephony=telephony)
+    recognize = recognize_as_a_recording if recordings else recognize_as_a_call
     for case in cases:
         audio = telephone_line(case.audio) if telephony else case.audio
-        hypothesis, compute_s = recognize_as_a_call(engine, audio)
+        hypothesis, compute_s = recognize(engine, audio)
         result = CaseResult(case, hypothesis, word_errors(case.reference, hypothesis), compute_s)
         report.results.append(result)
         if out is not None:
@@ -203,7 +221,11 @@ def evaluate_cases(
 
 
 def evaluate_asr(
-    cases_file: Path, engine: DictationEngine, telephony: bool, out: TextIO | None = None
+    cases_file: Path,
+    engine: DictationEngine,
+    telephony: bool,
+    out: TextIO | None = None,
+    recordings: bool = False,
 ) -> AsrReport:
     """Run `engine` on every case of `cases_file` and score it.
 
@@ -212,6 +234,7 @@ def evaluate_asr(
         engine: the dictation engine to measure.
         telephony: pass the audio through an 8 kHz mu-law phone line first.
         out: where the per-case lines and the final ``wer=... n=...`` line go (None: nowhere).
+        recordings: transcribe each case whole, as a voicemail is, instead of as a live turn.
 
     Returns:
         The report, with the corpus WER and the real-time factor.
@@ -219,11 +242,16 @@ def evaluate_asr(
     Raises:
         AssistantError: ``eval-cases`` for a bad cases file, naming the line.
     """
-    return evaluate_cases(load_cases(cases_file), engine, telephony, out)
+    return evaluate_cases(load_cases(cases_file), engine, telephony, out, recordings)
 
 
 def run_eval_asr(
-    settings: Settings, cases: Path, engine: str | None, telephony: bool, out: TextIO = sys.stdout
+    settings: Settings,
+    cases: Path,
+    engine: str | None,
+    telephony: bool,
+    out: TextIO = sys.stdout,
+    recordings: bool = False,
 ) -> float:
     """``assistant eval asr``: evaluate the named (or configured) dictation engine; return the corpus WER.
 
@@ -233,10 +261,11 @@ def run_eval_asr(
         engine: "pocketsphinx", "vosk", "whisper", "auto", or None for the configured one.
         telephony: simulate an 8 kHz mu-law phone line.
         out: where the report lines go.
+        recordings: transcribe each case whole, as a voicemail is, instead of as a live turn.
     """
     from assistant.speech.asr.select import dictation_engine
 
     loaded = load_cases(cases)
     if engine is not None:
         settings = settings.model_copy(update={"dictation_engine": engine})
-    return evaluate_cases(loaded, dictation_engine(settings), telephony, out).wer
+    return evaluate_cases(loaded, dictation_engine(settings), telephony, out, recordings).wer

@@ -21,9 +21,10 @@ class WhisperDictation:
     name = "whisper-tiny.en"
 
     def __init__(self, model_path: Path | None = None, threads: int = 2) -> None:
-        # Full 30 s windows: the simulated caller's ears judge what the assistant said after the
-        # call, where time does not count, so they stay the instrument they were.
-        self.engine = WhisperEngine(model_path, threads, min_window_s=WINDOW_S)
+        # Full 30 s windows and greedy decoding: the simulated caller's ears judge what the
+        # assistant said after the call, where time does not count, so they stay the instrument
+        # they were.
+        self.engine = WhisperEngine(model_path, threads, min_window_s=WINDOW_S, beam_size=1)
 
     def transcribe(self, audio: np.ndarray) -> str:
         """Transcribe mono float32 samples at 16 kHz (blocking; call it from a worker thread)."""
