@@ -9,7 +9,9 @@ with two legs, a phonebook of 2,000 contacts), then reports, in the same run:
 - the yardstick: the database's own CSV dump of the same rows (``sqlite3 -csv`` running the
   export's own SQL), rows/s and the CLI's peak RSS;
 - Python's csv module alone writing the same number of rows (for scale);
-- call-log page latency (GET /calls, 50 rows) p50/p95 with and without filters.
+- call-log page latency (GET /calls, 50 rows) p50/p95 with and without filters;
+- the monthly limit's sum of the owner's outbound talk this month (read before every call out and
+  on the settings page) p50/p95.
 
 Usage: ``python bench/export_bench.py [--calls 1000000] [--keep DIR]``. Needs sqlite3 and curl.
 """
@@ -45,6 +47,7 @@ from assistant.domain.billing import BillingRule
 from assistant.domain.timezones import day_range_utc, offset_spans
 from assistant.store.db import open_store
 from assistant.store.export import ExportQuery, statement
+from assistant.store.usage import OutboundUsage
 from assistant.store.users import Users
 
 ZONE = "America/New_York"
@@ -58,6 +61,7 @@ SECONDARY_INDEXES = (
     "ix_calls_owner_started",
     "ix_calls_owner_kind_started",
     "ix_calls_owner_party_started",
+    "ix_calls_owner_direction_answered",
     "ix_calls_parent_id",
 )
 
@@ -290,6 +294,21 @@ def page_latency(base: str, token: str, contact_id: int) -> dict[str, tuple[floa
     return results
 
 
+def usage_latency(store, owner_id: int) -> tuple[float, float, float]:
+    """p50/p95 in milliseconds of the owner's outbound talk this month (June 2025), and the seconds."""
+    usage = OutboundUsage(store)
+    now = datetime(2025, 6, 15, 12, tzinfo=UTC)
+    used = usage.this_month(owner_id, now)
+    assert used is not None and used.used_s > 0, used
+    timings = []
+    for _ in range(PAGE_REQUESTS):
+        began = time.perf_counter()
+        usage.this_month(owner_id, now)
+        timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], used.used_s
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
@@ -334,6 +353,7 @@ def main() -> int:
         csv_alone = csv_module_alone(1_000_000)
         contact_id = store.engine.connect().exec_driver_sql("SELECT min(id) FROM contacts").scalar()
         pages = page_latency(base, token, contact_id)
+        usage_p50, usage_p95, used_s = usage_latency(store, owner.id)
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -356,6 +376,7 @@ def main() -> int:
     print("call-log page (GET /calls, 50 rows), ms:")
     for label, (p50, p95) in pages.items():
         print(f"  {label:24s} p50 {p50:6.1f}  p95 {p95:6.1f}")
+    print(f"outbound talk this month ({used_s / 3600:.0f} h), ms: p50 {usage_p50:6.1f}  p95 {usage_p95:6.1f}")
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)
     return 0

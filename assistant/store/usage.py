@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from assistant.domain.outbound_rules import month_bounds, remaining_s
 from assistant.store.db import Store
@@ -44,13 +44,17 @@ class OutboundUsage:
             if row is None:
                 return None
             start, end = month_bounds(now, row.time_zone)
-            used = session.scalar(
-                select(func.coalesce(func.sum(Call.talk_s), 0.0)).where(
-                    Call.owner_id == owner_id,
-                    Call.direction == "outbound",
-                    Call.parent_id.is_(None),
-                    Call.answered_at >= start,
-                    Call.answered_at < end,
-                )
-            )
+            used = session.scalar(outbound_talk(owner_id, start, end))
             return MonthlyUsage(row.monthly_limit_minutes, float(used or 0.0), start, end, row.time_zone)
+
+
+def outbound_talk(owner_id: int, start: datetime, end: datetime) -> Select:
+    """The seconds of the owner's calls out answered from `start` to `end` (index
+    ``ix_calls_owner_direction_answered``)."""
+    return select(func.coalesce(func.sum(Call.talk_s), 0.0)).where(
+        Call.owner_id == owner_id,
+        Call.direction == "outbound",
+        Call.parent_id.is_(None),
+        Call.answered_at >= start,
+        Call.answered_at < end,
+    )
