@@ -344,6 +344,22 @@ def spell_digit_homophones(spoken: str) -> str:
     return " ".join(spelled)
 
 
+def longest_digit_run(spoken: str) -> str:
+    """The number said in the longest run of at least ``MIN_DIGITS`` digit words of `spoken`
+    ("battle four one five five five" -> "41555"; "plus" before the run -> "+"), "" if none."""
+    best = ""
+    run: list[str] = []
+    plus = False
+    for word in [*spoken.split(), ""]:
+        if word in DIGIT_WORDS:
+            run.append(DIGIT_WORDS[word])
+            continue
+        if len(run) >= MIN_DIGITS and len(run) > len(best.lstrip("+")):
+            best = ("+" if plus else "") + "".join(run)
+        run, plus = [], word == "plus"
+    return best
+
+
 @dataclass(frozen=True)
 class _Side:
     """One recognizer's opinion of a name: the names it heard, the people they fit, its weight."""
@@ -793,11 +809,14 @@ class CommandRecognizer:
         lead = "|".join(re.escape(word) for word in LABEL_LEAD)
         return re.compile(rf" (?:(?:{lead}) )*(?P<label>{labels})$")
 
-    def _read_dictated(self, text: str) -> _Reading | None:
+    def _read_dictated(self, text: str, numbers: bool = False) -> _Reading | None:
         """The command in a dictated sentence ("Call Maria Garcia on her mobile.", "Kol Maria Garcia").
 
         A sentence the command phrases read (fillers aside) is read so, with ``exact``; numbers
-        written in digits ("Dial 202 555 0147.") are read digit by digit. Otherwise: a command
+        written in digits ("Dial 202 555 0147.") are read digit by digit. Otherwise, with
+        `numbers`, a sentence with a run of digits is a call to them, guessed ("Battle for 1 5 5
+        5 5 6 6 0 1." for "Dial four one five ..."): not for the dictation told the names, which
+        writes digits nobody said. Otherwise: a command
         without a name said nearly right ("play my message"), or else a guessed "call-name": the
         fillers, the longest start that sounds like a carrier ("call", written "Paul", "Kol" ...)
         and a trailing label are cut off, and what is left is the name; ``others`` holds every
@@ -812,6 +831,9 @@ class CommandRecognizer:
             reading = self._read(text)
             if reading is not None and (reading.name is None or reading.name in self._forms):
                 return reading
+        digits = longest_digit_run(spell_digit_homophones(spoken)) if numbers else ""
+        if digits:
+            return _Reading("call-number", number=digits, exact=False, carried=False)
         cores = self._cores(spoken)
         core = min(cores, key=len) if cores else ""
         if not core:
@@ -928,7 +950,7 @@ class CommandRecognizer:
         """
         text = normalize(heard.text, keep_apostrophes=True)
         grammar = self._read(text) if text else None
-        spoken = self._read_dictated(dictated)
+        spoken = self._read_dictated(dictated, numbers=True)
         if grammar is None and spoken is None:
             shown = text or normalize(dictated, keep_apostrophes=True)
             return Command("unknown", confidence=heard.confidence, text=shown)

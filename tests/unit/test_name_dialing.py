@@ -35,6 +35,7 @@ from assistant.speech.name_dialing import (
     hinted_text,
     load_commands,
     load_confirm_answers,
+    longest_digit_run,
     spell_digit_homophones,
     split_heard,
     with_hinted,
@@ -259,6 +260,35 @@ def test_numbers_are_dialed_without_asking_only_when_both_hear_the_same_digits(
         combine(Hypothesis("call one one seven five", 0.99), Hypothesis("Call Layla Haddad, thanks.", 0.5))
     )
     assert name.action == "call-name" and names(name.match.candidates)[0] == "Layla Haddad", name
+
+
+def test_digits_dictated_after_words_no_phrase_lists_are_a_number_read_back(
+    recognizer: CommandRecognizer,
+) -> None:
+    grammar = Hypothesis("dial four one five five five five eight eight two zero", 1.0)
+    misheard = recognizer.interpret(combine(grammar, Hypothesis("Battle for 1 5 5 5 5 6 6 0 1", 0.61)))
+    assert (misheard.action, misheard.number, misheard.ask_first) == ("call-number", "4155556601", True)
+    alone = recognizer.interpret(combine(no_match(), Hypothesis("Could you reach 202 555 0147?", 0.5)))
+    assert (alone.action, alone.number, alone.ask_first) == ("call-number", "2025550147", True), alone
+    # the grammar's exact name wins over digits dictation guessed
+    name = recognizer.interpret(
+        combine(Hypothesis("call layla haddad", 0.99), Hypothesis("All 1 1 7 5, thanks.", 0.5))
+    )
+    assert name.action == "call-name" and names(name.match.candidates)[0] == "Layla Haddad", name
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        ("battle four one five five five five six six zero one", "4155556601"),
+        ("call plus four four two zero seven", "+44207"),
+        ("one two three then four five six seven", "4567"),
+        ("call one two three", ""),
+        ("call maria garcia", ""),
+    ],
+)
+def test_the_longest_run_of_digit_words(spoken: str, digits: str) -> None:
+    assert longest_digit_run(spoken) == digits
 
 
 def test_keys(recognizer: CommandRecognizer) -> None:
