@@ -827,11 +827,12 @@ class CommandRecognizer:
         spoken = normalize(spelled, keep_apostrophes=True)
         if not spoken:
             return None
-        for text in dict.fromkeys((spoken, spell_digit_homophones(spoken))):
+        respelled = spell_digit_homophones(spoken)
+        for text in dict.fromkeys((spoken, respelled)):
             reading = self._read(text)
             if reading is not None and (reading.name is None or reading.name in self._forms):
                 return reading
-        digits = longest_digit_run(spell_digit_homophones(spoken)) if numbers else ""
+        digits = longest_digit_run(respelled) if numbers else ""
         if digits:
             return _Reading("call-number", number=digits, exact=False, carried=False)
         cores = self._cores(spoken)

@@ -95,9 +95,8 @@ class Call(Base):
         Index("ix_calls_owner_started", "owner_id", "started_at", "id"),
         Index("ix_calls_owner_kind_started", "owner_id", "kind", "started_at", "id"),
         Index("ix_calls_owner_party_started", "owner_id", "party_number", "started_at", "id"),
-        Index(
-            "ix_calls_owner_direction_answered", "owner_id", "direction", "answered_at"
-        ),  # the monthly limit
+        # The monthly limit's sum of outbound talk (store/usage.py).
+        Index("ix_calls_owner_direction_answered", "owner_id", "direction", "answered_at"),
         # Only legs have a parent: a partial index finds them without tempting the planner to walk
         # every conversation (parent_id IS NULL) instead of the owner's time-ordered index.
         Index(

@@ -173,20 +173,6 @@ def hear_as_a_call(engine: DictationEngine, audio: np.ndarray) -> Hypothesis:
     return stream.final()
 
 
-def recognize_as_a_call(engine: DictationEngine, audio: np.ndarray) -> tuple[str, float]:
-    """:func:`hear_as_a_call`'s text, and the compute time."""
-    started = time.perf_counter()
-    text = hear_as_a_call(engine, audio).text
-    return text, time.perf_counter() - started
-
-
-def recognize_as_a_recording(engine: DictationEngine, audio: np.ndarray) -> tuple[str, float]:
-    """The text of `audio` transcribed whole, as a voicemail is, and the compute time."""
-    started = time.perf_counter()
-    text = transcribe_recording(engine, audio).text
-    return text, time.perf_counter() - started
-
-
 def evaluate_cases(
     cases: list[Case],
     engine: DictationEngine,
@@ -196,10 +182,12 @@ def evaluate_cases(
 ) -> AsrReport:
     """Run `engine` on loaded cases and score it (see :func:`evaluate_asr`)."""
     report = AsrReport(engine=engine.name, telephony=telephony)
-    recognize = recognize_as_a_recording if recordings else recognize_as_a_call
+    hear = transcribe_recording if recordings else hear_as_a_call
     for case in cases:
         audio = telephone_line(case.audio) if telephony else case.audio
-        hypothesis, compute_s = recognize(engine, audio)
+        started = time.perf_counter()
+        hypothesis = hear(engine, audio).text
+        compute_s = time.perf_counter() - started
         result = CaseResult(case, hypothesis, word_errors(case.reference, hypothesis), compute_s)
         report.results.append(result)
         if out is not None:
