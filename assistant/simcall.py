@@ -45,6 +45,10 @@ CUE_WINDOW_S = 12.0  # how much of a turn is transcribed to look for a cue
 # soft word endings (the "x" of "Alex" after G.711) fall below the cut level, and without them
 # the recognizer hears another word ("Alan"). Shorter than the quiet that separates two utterances.
 UTTERANCE_TAIL_S = 0.3
+# And with this much of what precedes it: cut right at its first loud frame, Whisper sometimes
+# stopped after the first sentence of a two-sentence prompt ("Your monthly calling limit is
+# reached." and no more); from 0.1 s before, it heard both.
+UTTERANCE_LEAD_S = 0.2
 # The far end is taken to have finished a turn after this much quiet (hold music never ends one).
 TURN_TAKING = EndpointSettings(
     end_silence_ms=900, max_utterance_s=3600
@@ -216,13 +220,17 @@ class SimulatedCaller:
                 return
 
     def _transcribe(self, samples: np.ndarray) -> list[Heard]:
-        audio = samples.astype(np.float32) / 32768.0
-        heard = []
-        for start, end in utterances(audio):
-            text = self.transcribe(audio[int(start * 16000) : int((end + UTTERANCE_TAIL_S) * 16000)])
-            if text:
-                heard.append(Heard(round(start, 2), text))
-        return heard
+        return transcribe_utterances(self.transcribe, samples.astype(np.float32) / 32768.0)
+
+
+def transcribe_utterances(transcribe, audio: np.ndarray) -> list[Heard]:
+    """Cut a recording (16 kHz float32) into utterances by its level and transcribe each one."""
+    heard = []
+    for start, end in utterances(audio):
+        cut = audio[max(0, int((start - UTTERANCE_LEAD_S) * 16000)) : int((end + UTTERANCE_TAIL_S) * 16000)]
+        if text := transcribe(cut):
+            heard.append(Heard(round(start, 2), text))
+    return heard
 
 
 async def _reply_onset_s(channel: Channel, ears: CallerAudio) -> float:

@@ -17,8 +17,8 @@ import soundfile
 import soxr
 
 from assistant.pbx import softphones
-from assistant.simcall import Step
-from assistant.speech.audio import load_16k, utterances
+from assistant.simcall import Step, transcribe_utterances
+from assistant.speech.audio import load_16k
 from tests.conftest import free_port
 from tests.e2e.softphone import Softphone
 
@@ -85,12 +85,7 @@ async def answer_and_accept(phone: Softphone, started_at: float) -> dict:
 
 
 def transcribe_file(caller, path: Path) -> list[str]:
-    audio = load_16k(path)
-    return [
-        text
-        for start, end in utterances(audio)
-        if (text := caller.transcribe(audio[int(start * 16000) : int((end + 0.3) * 16000)]))
-    ]
+    return [heard.text for heard in transcribe_utterances(caller.transcribe, load_16k(path))]
 
 
 @pytest.fixture
